@@ -1,0 +1,1 @@
+"""Orchestration: Prefect flows, settings and the `tpm-match` CLI. Nothing imports flows/."""

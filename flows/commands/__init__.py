@@ -1,0 +1,1 @@
+"""One module per `tpm-match` command group; each exposes `register(app)`."""

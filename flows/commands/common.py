@@ -1,0 +1,37 @@
+"""Small helpers shared by the CLI command modules."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+from flows.settings import Settings
+
+#: Human output goes to stderr so that stdout stays clean for JSON / JSON Lines.
+err_console = Console(stderr=True)
+out_console = Console()
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    """The Settings object the root callback built for this invocation."""
+    settings = ctx.find_root().obj
+    if not isinstance(settings, Settings):  # pragma: no cover - the callback always sets it
+        raise RuntimeError("settings were not initialised by the root callback")
+    return settings
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a clear error (no traceback) and exit with `code`."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def not_built(stage: str, issue: int) -> NoReturn:
+    """Say plainly that a stage does not exist yet; never pretend it ran."""
+    err_console.print(
+        f"[yellow]not built yet:[/] {stage} (tracked in issue #{issue}); nothing was done.",
+        highlight=False,
+    )
+    raise typer.Exit(3)

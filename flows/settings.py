@@ -1,0 +1,94 @@
+"""The one settings object. Environment variables are read here and nowhere else.
+
+Precedence, highest first: explicit keyword arguments (the CLI's options), environment
+variables (`TPM_MATCH_*`), the optional config file (YAML or TOML, named by
+`TPM_MATCH_CONFIG` or `--config`), then the defaults below. Build it once, in the CLI
+callback or at the top of a flow, and pass it down.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+ENV_PREFIX = "TPM_MATCH_"
+
+
+class SettingsError(ValueError):
+    """A config file that cannot be read; the message names the file and the problem."""
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """Read a YAML or TOML config file into a dict (an empty file gives {})."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SettingsError(f"{path}: cannot read the config file ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(text) if path.suffix == ".toml" else yaml.safe_load(text)
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise SettingsError(f"{path}: not valid {path.suffix.lstrip('.')}: {exc}") from None
+    data = data or {}
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of setting names to values")
+    return data.get("tpm_match", data)
+
+
+class Settings(BaseSettings):
+    """Every knob of tpm-match. Paths are relative to the working directory."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid")
+
+    config_file: Path | None = Field(default=None, description="YAML/TOML file of settings")
+    warehouse_path: Path = Path("warehouse/tpm.duckdb")
+    sources_path: Path = Path("sources.yaml")
+    taxonomy_path: Path = Path("skills_taxonomy.yaml")
+    scoring_config_path: Path = Path("scoring.yaml")
+    work_dir: Path = Path("out")
+    # scheduling
+    schedule_cron: str = "0 2 * * *"
+    timezone: str = "UTC"
+    prefect_api_url: str | None = None
+    # crawling
+    crawl_concurrency: int = Field(default=2, ge=1)
+    crawl_timeout_s: float = Field(default=900.0, gt=0)
+    crawl_retries: int = Field(default=2, ge=0)
+    http_cache: bool = False
+    user_agent: str = "tpm-match/0.1 (+https://github.com/tpm-match/tpm-match)"
+    # extraction and scoring
+    extract_batch_size: int = Field(default=256, ge=1)
+    extract_n_process: int = Field(default=1, ge=1)
+    top_k: int = Field(default=20, ge=1)
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        init_kwargs = getattr(init_settings, "init_kwargs", {})
+        config = init_kwargs.get("config_file") or os.environ.get(ENV_PREFIX + "CONFIG_FILE")
+        if config:
+            sources.append(InitSettingsSource(settings_cls, read_config_file(Path(config))))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings once; `None` overrides are ignored (unset CLI options)."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

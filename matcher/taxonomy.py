@@ -1,0 +1,268 @@
+"""The skills taxonomy: a validated, typed view of `skills_taxonomy.yaml`.
+
+The taxonomy is data; this module only knows its *shape*. No concept name appears
+here. Loading validates the file with pydantic and turns every problem into a
+`TaxonomyError` that names the entry (by id, or by position when the id is missing)
+and the field, e.g.::
+
+    skills_taxonomy.yaml: concept 'tool.jira' (entry 12), field 'kind':
+    Input should be 'skill', 'method', ... -- fix the value and run `tpm-match taxonomy check`
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+Kind = Literal["skill", "method", "tool", "credential", "degree", "domain", "level"]
+KINDS: tuple[str, ...] = ("skill", "method", "tool", "credential", "degree", "domain", "level")
+DegreeLevel = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+
+_ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
+_SPACE_RE = re.compile(r"[\s\-_/]+")
+
+
+class TaxonomyError(ValueError):
+    """A taxonomy file that cannot be used; the message says where and how to fix it."""
+
+
+def normalize_alias(text: str) -> str:
+    """Fold case, hyphens, slashes and runs of space so aliases compare as a reader would.
+
+    >>> normalize_alias("MS-Project") == normalize_alias("ms  project")
+    True
+    """
+    return _SPACE_RE.sub(" ", text.casefold()).strip()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Article(_Strict):
+    id: str
+    title: str
+    file: str
+    author: str | None = None
+
+
+class Source(_Strict):
+    """Where a concept comes from: an article id and its section, or an extension note."""
+
+    article: str | None = None
+    section: str
+    quote: str | None = None
+
+
+class Ambiguity(_Strict):
+    """How an ambiguous surface form must appear to count.
+
+    `aliases` names the ambiguous forms (default: the name and every alias). A hit on one
+    of them counts only if every rule holds: exact case when `case_sensitive`; the next
+    word is not in `not_followed_by`; the previous word is not in `not_preceded_by`; and,
+    when `requires_context` is given, one of those words or phrases is in the same
+    sentence. Example: Slack is case-sensitive and not followed by "in", so "slack in the
+    schedule" and "Slack in the schedule" do not count, while "Slack and Zoom" does.
+    """
+
+    aliases: list[str] | None = None
+    case_sensitive: bool = False
+    not_followed_by: list[str] = Field(default_factory=list)
+    not_preceded_by: list[str] = Field(default_factory=list)
+    requires_context: list[str] = Field(default_factory=list)
+    reason: str
+
+
+class Salary(_Strict):
+    """A salary figure an article gives, with its year and article."""
+
+    label: str
+    amount_min: float | None = None
+    amount_max: float | None = None
+    average: float | None = None
+    currency: str = "USD"
+    period: Literal["year", "month", "hour"] = "year"
+    year: int
+    article: str
+    place: str = "US"
+
+
+class Concept(_Strict):
+    id: str
+    name: str
+    kind: Kind
+    category: str
+    aliases: list[str] = Field(default_factory=list)
+    source: Source
+    extension: bool = False
+    ambiguity: Ambiguity | None = None
+    #: spaCy token patterns for variants no alias list covers (lists of token dicts).
+    patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
+    description: str | None = None
+    # kind == "degree"
+    degree_level: DegreeLevel | None = None
+    degree_fields: list[str] = Field(default_factory=list)
+    # kind == "level"
+    rank: int | None = None
+    years_min: float | None = None
+    years_max: float | None = None
+    salaries: list[Salary] = Field(default_factory=list)
+    recommended_credentials: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Concept:
+        if not _ID_RE.match(self.id):
+            raise ValueError(f"id {self.id!r} must look like 'kind.snake_case_name'")
+        prefix = self.id.split(".", 1)[0]
+        if prefix != self.kind:
+            raise ValueError(f"id {self.id!r} starts with {prefix!r} but kind is {self.kind!r}")
+        if self.kind == "level" and self.rank is None:
+            raise ValueError("a level needs a 'rank' (its place on the career progression)")
+        if self.kind == "degree" and self.degree_level is None:
+            raise ValueError("a degree needs a 'degree_level'")
+        return self
+
+    @property
+    def surface_forms(self) -> list[str]:
+        """The name followed by every alias, without repeats (compared normalised)."""
+        seen: set[str] = set()
+        out: list[str] = []
+        for form in [self.name, *self.aliases]:
+            key = normalize_alias(form)
+            if key not in seen:
+                seen.add(key)
+                out.append(form)
+        return out
+
+
+class Taxonomy(_Strict):
+    version: int
+    articles: list[Article]
+    #: Job titles that make a posting a TPM posting (the crawlers' title filter).
+    role_titles: list[str]
+    concepts: list[Concept]
+    #: SHA-256 of the file the taxonomy was loaded from (cache key for built patterns).
+    content_hash: str = ""
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Taxonomy:
+        problems: list[str] = []
+        dup_ids = [i for i, n in Counter(c.id for c in self.concepts).items() if n > 1]
+        problems += [f"concept id {i!r} is used by more than one entry" for i in dup_ids]
+        owners: dict[str, str] = {}
+        for concept in self.concepts:
+            for form in concept.surface_forms:
+                key = normalize_alias(form)
+                other = owners.setdefault(key, concept.id)
+                if other != concept.id:
+                    problems.append(
+                        f"alias {form!r} is claimed by both {other!r} and {concept.id!r}; "
+                        "keep it on one entry"
+                    )
+        article_ids = {a.id for a in self.articles}
+        ids = {c.id for c in self.concepts}
+        for concept in self.concepts:
+            art = concept.source.article
+            if art is None and not concept.extension:
+                problems.append(
+                    f"concept {concept.id!r}: source names no article; give source.article "
+                    "or mark the entry 'extension: true'"
+                )
+            if art is not None and art not in article_ids:
+                problems.append(f"concept {concept.id!r}: source.article {art!r} is unknown")
+            for cred in concept.recommended_credentials:
+                if cred not in ids:
+                    problems.append(
+                        f"concept {concept.id!r}: recommended credential {cred!r} is unknown"
+                    )
+            for salary in concept.salaries:
+                if salary.article not in article_ids:
+                    problems.append(
+                        f"concept {concept.id!r}: salary article {salary.article!r} is unknown"
+                    )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @cached_property
+    def by_id(self) -> dict[str, Concept]:
+        return {c.id: c for c in self.concepts}
+
+    @cached_property
+    def alias_index(self) -> dict[str, str]:
+        """Normalised surface form -> concept id."""
+        return {normalize_alias(f): c.id for c in self.concepts for f in c.surface_forms}
+
+    def of_kind(self, kind: str) -> list[Concept]:
+        return [c for c in self.concepts if c.kind == kind]
+
+    @property
+    def levels(self) -> list[Concept]:
+        """Career levels, lowest rank first."""
+        return sorted(self.of_kind("level"), key=lambda c: c.rank or 0)
+
+    def counts(self) -> dict[str, int]:
+        counts = Counter(c.kind for c in self.concepts)
+        return {kind: counts.get(kind, 0) for kind in KINDS}
+
+    def export_records(self) -> list[dict[str, Any]]:
+        """The `tpm-match taxonomy export` format: other tools rely on these six keys."""
+        return [
+            {
+                "id": c.id,
+                "name": c.name,
+                "kind": c.kind,
+                "category": c.category,
+                "aliases": list(c.aliases),
+                "source": c.source.model_dump(exclude_none=True),
+            }
+            for c in self.concepts
+        ]
+
+
+def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into words naming the entry and field."""
+    if len(loc) >= 2 and loc[0] == "concepts" and isinstance(loc[1], int):
+        index = loc[1]
+        entry = raw.get("concepts", [])[index] if isinstance(raw, dict) else None
+        name = entry.get("id") if isinstance(entry, dict) else None
+        where = f"concept {name!r} (entry {index + 1})" if name else f"concept entry {index + 1}"
+        rest = ".".join(str(p) for p in loc[2:] if not str(p).startswith("function-"))
+        return f"{where}, field {rest!r}" if rest else where
+    return "field " + repr(".".join(str(p) for p in loc)) if loc else "top level"
+
+
+def parse_taxonomy(raw: Any, *, origin: str = "<taxonomy>", digest: str = "") -> Taxonomy:
+    """Validate already-parsed YAML data; raise TaxonomyError naming entry and field."""
+    if not isinstance(raw, dict):
+        raise TaxonomyError(f"{origin}: expected a mapping with 'concepts', got {type(raw)}")
+    try:
+        return Taxonomy.model_validate({**raw, "content_hash": digest})
+    except ValidationError as exc:
+        lines = [
+            f"{origin}: {_describe_location(raw, tuple(err['loc']))}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        hint = "fix the entries above and run `tpm-match taxonomy check`"
+        raise TaxonomyError("\n".join([*lines, hint])) from None
+
+
+def load_taxonomy(path: str | Path) -> Taxonomy:
+    """Read and validate a taxonomy YAML file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(data)
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"{path}: not valid YAML: {exc}") from None
+    return parse_taxonomy(raw, origin=str(path), digest=hashlib.sha256(data).hexdigest())

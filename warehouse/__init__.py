@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: every SQL statement (as .sql files), loads, publishing, queries."""
