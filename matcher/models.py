@@ -65,6 +65,16 @@ class Posting:
         if not self.content_hash:
             self.content_hash = content_hash(asdict(self))
 
+    @property
+    def source_key(self) -> str:
+        """The board this posting came from: the first two parts of the id.
+
+        >>> Posting(id="lever:acme:4f2a", source="lever", company="Acme", title="TPM",
+        ...         url="u", description_text="d").source_key
+        'lever:acme'
+        """
+        return ":".join(self.id.split(":", 2)[:2])
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
@@ -120,3 +130,20 @@ class Extraction:
             degree=Degree(**degree) if degree else None,
             level=data.get("level"),
         )
+
+
+@dataclass(slots=True)
+class Match:
+    """The score of one candidate against one posting, with what explains it."""
+
+    candidate_id: str
+    posting_id: str
+    score: float
+    breakdown: dict[str, float] = field(default_factory=dict)
+    matched: list[str] = field(default_factory=list)
+    missing_required: list[str] = field(default_factory=list)
+    missing_preferred: list[str] = field(default_factory=list)
+    rank: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
