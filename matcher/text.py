@@ -14,7 +14,11 @@ import lxml.html
 from lxml import etree
 
 _BLOCK_TAGS = frozenset(
-    ["address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table", "tbody", "thead", "tfoot", "tr", "ul", "td", "th"]
+    (
+        "address article aside blockquote dd div dl dt fieldset figcaption figure footer "
+        "form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section table tbody thead "
+        "tfoot tr ul td th"
+    ).split()
 )
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
@@ -66,8 +70,8 @@ def tidy_text(text: str) -> str:
 def html_to_text(markup: str) -> str:
     """Turn HTML (or HTML escaped once) into text, one block or list item per line.
 
-    >>> html_to_text("&lt;h3&gt;Requirements&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;PMP&lt;/li&gt;&lt;/ul&gt;")
-    'Requirements\\n- PMP'
+    >>> html_to_text("&lt;h3&gt;Must have&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;PMP&lt;/li&gt;&lt;/ul&gt;")
+    'Must have\\n- PMP'
     """
     if not markup or not markup.strip():
         return ""
