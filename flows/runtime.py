@@ -1,0 +1,87 @@
+"""Prepare the process environment for Prefect before Prefect is imported.
+
+Prefect reads its settings from the environment once, when it is first imported, so the
+entry points (the CLI commands, the bench script) call `configure_prefect` first and
+import `flows.nightly` (and with it Prefect) afterwards. Library modules never touch the
+environment at import time.
+
+What it sets, only where the caller has not set it already:
+
+- telemetry off: `PREFECT_SERVER_ANALYTICS_ENABLED=false`, `DO_NOT_TRACK=1`;
+- `PREFECT_API_URL` from `settings.prefect_api_url` when given (a real server); without
+  it Prefect runs flows against a temporary local server (ephemeral mode), offline;
+- in ephemeral mode, `PREFECT_HOME` under the project's work dir (`out/prefect`) so the
+  temporary server's SQLite database stays with the project, and a generous start-up
+  timeout for the temporary server on a busy machine;
+- optionally a quieter Prefect console log (`PREFECT_LOGGING_LEVEL`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import MutableMapping
+from pathlib import Path
+
+from flows.settings import Settings
+
+#: Seconds the temporary (ephemeral) Prefect server may take to start.
+EPHEMERAL_STARTUP_TIMEOUT_S = 120
+
+
+def prefect_environment(
+    settings: Settings, *, log_level: str | None = None, home: Path | None = None
+) -> dict[str, str]:
+    """The Prefect variables tpm-match wants for `settings` (without applying them).
+
+    >>> from flows.settings import Settings
+    >>> env = prefect_environment(Settings(work_dir="w"))
+    >>> env["DO_NOT_TRACK"], env["PREFECT_SERVER_ANALYTICS_ENABLED"]
+    ('1', 'false')
+    >>> env["PREFECT_HOME"].endswith("/w/prefect")
+    True
+    >>> "PREFECT_HOME" in prefect_environment(Settings(prefect_api_url="http://h:4200/api"))
+    False
+    """
+    env = {
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+    }
+    if settings.prefect_api_url:
+        env["PREFECT_API_URL"] = settings.prefect_api_url
+    else:
+        env["PREFECT_HOME"] = str((home or settings.work_dir / "prefect").resolve())
+        env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(EPHEMERAL_STARTUP_TIMEOUT_S)
+    if log_level:
+        env["PREFECT_LOGGING_LEVEL"] = log_level.upper()
+    return env
+
+
+def configure_prefect(
+    settings: Settings,
+    *,
+    log_level: str | None = None,
+    environ: MutableMapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Apply `prefect_environment` to the process environment; return what was set.
+
+    Values the user already exported win (`setdefault`), except that telemetry stays off
+    unless explicitly enabled. Warns on stderr when Prefect was imported earlier, because
+    then the new values may not take effect.
+    """
+    target = os.environ if environ is None else environ
+    applied: dict[str, str] = {}
+    for name, value in prefect_environment(settings, log_level=log_level).items():
+        if name not in target:
+            target[name] = value
+            applied[name] = value
+    if environ is None and "prefect" in sys.modules and applied:
+        print(
+            "warning: prefect was imported before tpm-match configured it; "
+            f"{', '.join(sorted(applied))} may be ignored",
+            file=sys.stderr,
+        )
+    home = target.get("PREFECT_HOME")
+    if home and "PREFECT_API_URL" not in target:
+        Path(home).mkdir(parents=True, exist_ok=True)
+    return applied
