@@ -1,0 +1,316 @@
+"""Candidate profiles: the YAML schema (docs/profile.md), résumé reading, and CandidateFacts.
+
+A profile is validated with pydantic; every problem becomes a `ProfileError` naming the
+file, the field and the fix, e.g.::
+
+    profile.yaml: field 'years_experience': expected a number like 5, got 'five'
+
+Free-text skills and certifications are mapped to taxonomy ids with the Normalizer
+(rapidfuzz); the ones it cannot place are kept and listed. A résumé (.txt, .md, .pdf)
+goes through the same Extractor as postings and is merged with the YAML (the YAML wins
+where both give a value). `build_facts` produces the `CandidateFacts` that scoring reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from matcher.models import Extraction
+from matcher.taxonomy import Taxonomy, normalize_alias
+
+RemotePref = Literal["remote", "hybrid", "onsite", "any"]
+DegreeLevelName = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+RESUME_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf")
+
+
+class ProfileError(ValueError):
+    """A profile or résumé that cannot be used; the message names the field and the fix."""
+
+
+class NormalizerLike(Protocol):
+    def match_many(self, texts: list[str]) -> list[tuple[str, float] | None]: ...
+
+
+class ExtractorLike(Protocol):
+    def extract(self, id: str, text: str, title: str | None = None) -> Extraction: ...
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SkillEntry(_Strict):
+    """A skill with the years the candidate has used it (`{skill: Jira, years: 3}`)."""
+
+    skill: str = Field(min_length=1)
+    years: float | None = Field(default=None, ge=0, le=60)
+
+
+class DegreeSpec(_Strict):
+    level: DegreeLevelName
+    field: str | None = None
+
+
+class SalarySpec(_Strict):
+    min: float = Field(gt=0)
+    currency: str = Field(default="USD", min_length=3, max_length=3)
+    period: Literal["year", "month", "week", "day", "hour"] = "year"
+
+    @field_validator("currency")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+
+class Profile(_Strict):
+    """The candidate YAML (documented field by field in docs/profile.md)."""
+
+    name: str = Field(min_length=1)
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    years_experience: float | None = Field(default=None, ge=0, le=60)
+    current_title: str | None = None
+    location: str | None = None
+    remote: RemotePref = "any"
+    skills: list[str | SkillEntry] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+    degree: DegreeSpec | None = None
+    salary: SalarySpec | None = None
+
+
+_HINTS: dict[str, str] = {
+    "float_parsing": "expected a number like 5",
+    "float_type": "expected a number like 5",
+    "string_type": "expected text, or for a skill `{skill: Jira, years: 3}`",
+    "list_type": "expected a list, e.g. `- Jira` lines under the key",
+    "dict_type": "expected a mapping of keys to values",
+    "model_type": "expected a mapping of keys to values",
+    "greater_than_equal": "must not be negative",
+    "greater_than": "must be above 0",
+    "less_than_equal": "is too large",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long",
+    "string_pattern_mismatch": "expected an address like name@example.com",
+    "literal_error": "expected one of the allowed values",
+    "extra_forbidden": "is not a profile field; remove it or fix its spelling (docs/profile.md)",
+    "missing": "is required; add it (see docs/profile.md and examples/profile.yaml)",
+}
+
+
+_BRANCH_TAGS = frozenset({"str", "constrained-str", "SkillEntry"})
+
+
+def _wanted(err: Any) -> bool:
+    """Of the two failures a bad skill item gives, keep the branch its shape was aiming at."""
+    loc = [str(p) for p in err["loc"]]
+    if "SkillEntry" in loc:
+        return loc[-1] != "SkillEntry" or isinstance(err.get("input"), dict)
+    if "str" in loc or "constrained-str" in loc:
+        return not isinstance(err.get("input"), dict)
+    return True
+
+
+def _format_error(origin: str, err: Any) -> str:
+    parts = [str(p) for p in err["loc"]]
+    # pydantic tags union branches ("constrained-str", "SkillEntry"): drop the tags.
+    parts = [p for p in parts if p not in _BRANCH_TAGS and not p.startswith("function")]
+    where = ".".join(parts) or "top level"
+    hint = _HINTS.get(err["type"], err["msg"])
+    if err["type"] == "literal_error":
+        hint = err["msg"].replace("Input should be", "expected")
+    got = "" if err["type"] in {"missing", "extra_forbidden"} else f", got {err.get('input')!r}"
+    return f"{origin}: field {where!r}: {hint}{got}"
+
+
+def parse_profile(raw: Any, *, origin: str = "profile") -> Profile:
+    """Validate parsed YAML; raise ProfileError naming each bad field and its fix."""
+    if not isinstance(raw, dict):
+        raise ProfileError(
+            f"{origin}: expected a mapping like `name: Ada Lovelace` at the top level, "
+            f"got {type(raw).__name__}"
+        )
+    try:
+        return Profile.model_validate(raw)
+    except ValidationError as exc:
+        seen: list[str] = []
+        for err in filter(_wanted, exc.errors()):
+            line = _format_error(origin, err)
+            # a bad list item fails both union branches: report it once
+            if line not in seen:
+                seen.append(line)
+        raise ProfileError("\n".join(seen)) from None
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate a candidate profile YAML file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{path}: not valid YAML: {exc}") from None
+    return parse_profile(raw, origin=path.name)
+
+
+def read_resume(path: str | Path) -> str:
+    """The plain text of a résumé: .txt and .md as they are, .pdf through pypdf."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in RESUME_SUFFIXES:
+        raise ProfileError(
+            f"{path}: a résumé must be {', '.join(RESUME_SUFFIXES)}; got {suffix or 'no suffix'}"
+        )
+    try:
+        if suffix == ".pdf":
+            from pypdf import PdfReader
+            from pypdf.errors import PdfReadError
+
+            try:
+                reader = PdfReader(str(path))
+                text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            except PdfReadError as exc:
+                raise ProfileError(f"{path}: not a readable PDF ({exc})") from None
+        else:
+            text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the résumé ({exc.strerror})") from None
+    if not text.strip():
+        raise ProfileError(f"{path}: the résumé holds no text (a scanned PDF needs OCR first)")
+    return text
+
+
+@dataclass(slots=True)
+class CandidateFacts:
+    """What scoring knows about a candidate: taxonomy ids, years, degree, level, place, pay."""
+
+    candidate_id: str
+    name: str
+    concepts: dict[str, float | None] = field(default_factory=dict)
+    total_years: float | None = None
+    degree_level: str | None = None
+    degree_field: str | None = None
+    level_id: str | None = None
+    level_rank: int | None = None
+    current_title: str | None = None
+    location: str | None = None
+    remote_pref: str = "any"
+    salary_min: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+    email: str | None = None
+    unknown_skills: list[str] = field(default_factory=list)
+    #: where each concept came from: "profile", "resume" or both
+    concept_sources: dict[str, list[str]] = field(default_factory=dict)
+
+
+def candidate_id_for(name: str, email: str | None) -> str:
+    """A stable id: slug of the name plus a short hash of the email (or the name).
+
+    >>> candidate_id_for("Ada Lovelace", "ada@example.com")
+    'ada-lovelace-b5fc85e5'
+    >>> candidate_id_for("Ada Lovelace", None) == candidate_id_for(" ada  lovelace", None)
+    True
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "candidate"
+    key = (email or " ".join(name.casefold().split())).strip().casefold()
+    return f"{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
+
+
+def level_for(
+    taxonomy: Taxonomy,
+    title: str | None,
+    years: float | None,
+    normalizer: NormalizerLike | None = None,
+) -> tuple[str | None, str]:
+    """The taxonomy level of a candidate and how it was found ('title', 'years' or 'none').
+
+    The current title wins when it names a level (exactly, or through the normalizer);
+    otherwise the highest level whose `years_min` the candidate's years reach.
+    """
+    if title:
+        hit = taxonomy.alias_index.get(normalize_alias(title))
+        if hit is None and normalizer is not None:
+            found = normalizer.match_many([title])[0]
+            hit = found[0] if found else None
+        if hit is not None and taxonomy.by_id[hit].kind == "level":
+            return hit, "title"
+    if years is not None:
+        reached = [lv for lv in taxonomy.levels if (lv.years_min or 0) <= years]
+        if reached:
+            return reached[-1].id, "years"
+    return None, "none"
+
+
+def build_facts(
+    profile: Profile,
+    taxonomy: Taxonomy,
+    normalizer: NormalizerLike,
+    resume: Extraction | None = None,
+) -> CandidateFacts:
+    """Merge the profile (and résumé extraction) into CandidateFacts; the YAML wins."""
+    texts: list[str] = []
+    years_of: list[float | None] = []
+    for item in profile.skills:
+        texts.append(item if isinstance(item, str) else item.skill)
+        years_of.append(None if isinstance(item, str) else item.years)
+    texts += profile.certifications
+    years_of += [None] * len(profile.certifications)
+    concepts: dict[str, float | None] = {}
+    sources: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    for text, years, hit in zip(texts, years_of, normalizer.match_many(texts), strict=True):
+        if hit is None or hit[0] not in taxonomy.by_id:
+            unknown.append(text)
+            continue
+        cid = hit[0]
+        known = concepts.get(cid)
+        concepts[cid] = years if known is None else max(known, years or 0.0)
+        sources.setdefault(cid, ["profile"])
+    total_years = profile.years_experience
+    degree_level = profile.degree.level if profile.degree else None
+    degree_field = profile.degree.field if profile.degree else None
+    if resume is not None:
+        for req in resume.requirements:
+            if req.id not in taxonomy.by_id:
+                continue
+            if req.id not in concepts or (concepts[req.id] is None and req.years is not None):
+                concepts[req.id] = req.years
+            src = sources.setdefault(req.id, [])
+            if "resume" not in src:
+                src.append("resume")
+        if total_years is None:
+            total_years = resume.min_years_experience
+        if degree_level is None and resume.degree is not None:
+            degree_level = resume.degree.level
+            degree_field = resume.degree.fields[0] if resume.degree.fields else None
+    level_id, _ = level_for(taxonomy, profile.current_title, total_years, normalizer)
+    if level_id is None and resume is not None and resume.level in taxonomy.by_id:
+        level_id = resume.level
+    return CandidateFacts(
+        candidate_id=candidate_id_for(profile.name, profile.email),
+        name=profile.name,
+        email=profile.email,
+        concepts=dict(sorted(concepts.items())),
+        total_years=total_years,
+        degree_level=degree_level,
+        degree_field=degree_field,
+        level_id=level_id,
+        level_rank=taxonomy.by_id[level_id].rank if level_id else None,
+        current_title=profile.current_title,
+        location=profile.location,
+        remote_pref=profile.remote,
+        salary_min=profile.salary.min if profile.salary else None,
+        salary_currency=profile.salary.currency if profile.salary else None,
+        salary_period=profile.salary.period if profile.salary else None,
+        unknown_skills=unknown,
+        concept_sources=dict(sorted(sources.items())),
+    )
