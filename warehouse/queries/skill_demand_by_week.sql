@@ -1,0 +1,4 @@
+-- Concept demand among open postings per ISO week first seen (required vs preferred).
+SELECT week, concept_id, concept_name, kind, required_count, preferred_count, total_count
+FROM v_skill_demand
+ORDER BY week DESC, total_count DESC, concept_id;

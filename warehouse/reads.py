@@ -1,0 +1,162 @@
+"""Read methods shared by the staging connection and the read-only reader."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from matcher.models import Degree, Extraction, Match, Posting, Requirement
+from warehouse.records import (
+    CandidateRecord,
+    MatchRecord,
+    RunRecord,
+    SavedQuery,
+    SkillDemandRow,
+    WarehouseError,
+)
+from warehouse.sqlfiles import bind_saved_query, saved_queries, statement
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _posting(row: tuple[Any, ...]) -> Posting:
+    """Posting from the first 16 columns of select_open_postings / select_matches_for."""
+    (pid, source, company, title, url, text, location, remote, employment_type) = row[:9]
+    (smin, smax, currency, period, posted_at, fetched_at, chash) = row[9:16]
+    return Posting(
+        id=pid,
+        source=source,
+        company=company,
+        title=title,
+        url=url,
+        description_text=text,
+        location=location,
+        remote=remote,
+        employment_type=employment_type,
+        salary_min=smin,
+        salary_max=smax,
+        salary_currency=currency,
+        salary_period=period,
+        posted_at=_iso(posted_at),
+        fetched_at=_iso(fetched_at),
+        content_hash=chash,
+    )
+
+
+def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
+    if row is None:
+        return None
+    run_id, started, finished, status, stages, sources, errors = row
+    return RunRecord(
+        run_id=run_id,
+        started_at=started,
+        finished_at=finished,
+        status=status,
+        stage_counts=json.loads(stages),
+        source_counts=json.loads(sources),
+        source_errors=json.loads(errors),
+    )
+
+
+class ReadMethods:
+    """Queries that work on any open warehouse connection (`self.con`)."""
+
+    con: duckdb.DuckDBPyConnection
+
+    def open_postings(self) -> list[tuple[Posting, Extraction]]:
+        """Open canonical (non-duplicate) postings, each with its stored extraction."""
+        rows = self.con.execute(statement("select_open_postings")).fetchall()
+        reqs: dict[str, list[Requirement]] = {}
+        for r in self.con.execute(statement("select_open_requirements")).fetchall():
+            pid, cid, name, kind, required, evidence, start, end, years = r
+            reqs.setdefault(pid, []).append(
+                Requirement(cid, name, kind, required, evidence, start, end, years)
+            )
+        out: list[tuple[Posting, Extraction]] = []
+        for row in rows:
+            posting = _posting(row)
+            min_years, dlevel, dfields, dreq, dequiv, level = row[16:22]
+            degree = (
+                Degree(dlevel, list(dfields or []), bool(dreq), bool(dequiv))
+                if dlevel is not None or dfields
+                else None
+            )
+            ext = Extraction(posting.id, reqs.get(posting.id, []), min_years, degree, level)
+            out.append((posting, ext))
+        return out
+
+    def candidates(self) -> list[CandidateRecord]:
+        """Every registered candidate, by id."""
+        return [
+            CandidateRecord(cid, name, email, json.loads(profile), added)
+            for cid, name, email, profile, added in self.con.execute(
+                statement("select_candidates")
+            ).fetchall()
+        ]
+
+    def known_hashes(self) -> dict[str, str]:
+        """Posting id -> the content_hash whose extraction is stored (only extracted postings).
+
+        A crawled posting whose content_hash differs from (or is missing in) this map needs
+        extracting; one whose hash is equal does not.
+        """
+        return dict(self.con.execute(statement("known_hashes")).fetchall())
+
+    def matches_for(self, candidate_id: str, top: int = 20) -> list[MatchRecord]:
+        """A candidate's best `top` matches to open postings (rank 1 first), with their URLs."""
+        rows = self.con.execute(
+            statement("select_matches_for"), {"candidate_id": candidate_id, "top": top}
+        ).fetchall()
+        out: list[MatchRecord] = []
+        for row in rows:
+            cid, pid, score, breakdown, matched, miss_req, miss_pref, rank, run_id = row[:9]
+            match = Match(
+                candidate_id=cid,
+                posting_id=pid,
+                score=score,
+                breakdown=json.loads(breakdown),
+                matched=list(matched),
+                missing_required=list(miss_req),
+                missing_preferred=list(miss_pref),
+                rank=rank,
+            )
+            out.append(MatchRecord(match, _posting(row[9:25]), list(row[25]), run_id))
+        return out
+
+    def run(self, run_id: str) -> RunRecord | None:
+        """The record of one run, or None."""
+        return _run(self.con.execute(statement("select_run"), {"run_id": run_id}).fetchone())
+
+    def latest_run(self) -> RunRecord | None:
+        """The most recently started run, or None."""
+        return _run(self.con.execute(statement("select_latest_run")).fetchone())
+
+    def skill_demand(self) -> list[SkillDemandRow]:
+        """Rows of `v_skill_demand`: per ISO week and concept, required vs preferred counts."""
+        return [
+            SkillDemandRow(*row)
+            for row in self.con.execute(statement("select_skill_demand")).fetchall()
+        ]
+
+    def list_queries(self) -> list[SavedQuery]:
+        """Every saved query, by name."""
+        return [saved_queries()[name] for name in sorted(saved_queries())]
+
+    def query(self, name: str, params: dict[str, str]) -> tuple[list[str], list[tuple[Any, ...]]]:
+        """Run a saved query with its parameters bound; return (column names, rows).
+
+        Raises WarehouseError naming the query's parameters when `params` has unknown or
+        missing keys.
+        """
+        saved, bound = bind_saved_query(name, params)
+        try:
+            cursor = self.con.execute(saved.sql, bound)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"query {name!r} failed: {exc}") from exc
+        columns = [d[0] for d in cursor.description or []]
+        return columns, cursor.fetchall()

@@ -1,0 +1,100 @@
+"""Small typed records the warehouse hands back (the `matcher.models` contracts cover the rest)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from matcher.models import Match, Posting
+
+RunStatus = Literal["running", "success", "partial", "failed"]
+
+
+class WarehouseError(RuntimeError):
+    """A warehouse that cannot be used as asked; the message says why and what to do."""
+
+
+@dataclass(slots=True)
+class LoadCounts:
+    """What one `load_postings` call did (rejected rows are in the `rejected_rows` table)."""
+
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    reopened: int = 0
+    closed: int = 0
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts as a plain dict (for run records and Prefect artifacts)."""
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "reopened": self.reopened,
+            "closed": self.closed,
+            "rejected": self.rejected,
+        }
+
+
+@dataclass(slots=True)
+class CandidateRecord:
+    """A registered candidate as stored."""
+
+    id: str
+    name: str
+    email: str | None
+    profile: dict[str, Any]
+    added_at: datetime
+
+
+@dataclass(slots=True)
+class RunRecord:
+    """One pipeline run: when, how it ended, counts per stage and per source, errors per source.
+
+    `stage_counts` maps a stage ('crawl', 'extract', 'load', ...) to a count or a dict of
+    counts; `source_counts` maps a source key ('lever:acme') to its counts; `source_errors`
+    maps a source key to its error message(s). All three are stored as JSON.
+    """
+
+    run_id: str
+    started_at: datetime
+    status: RunStatus
+    finished_at: datetime | None = None
+    stage_counts: dict[str, Any] = field(default_factory=dict)
+    source_counts: dict[str, Any] = field(default_factory=dict)
+    source_errors: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class MatchRecord:
+    """A stored match with the posting it is for and every source URL of that posting."""
+
+    match: Match
+    posting: Posting
+    urls: list[str]
+    run_id: str
+
+
+@dataclass(slots=True)
+class SkillDemandRow:
+    """How often one concept is asked for among open postings first seen in one ISO week."""
+
+    week: str
+    concept_id: str
+    concept_name: str
+    kind: str
+    required_count: int
+    preferred_count: int
+    total_count: int
+
+
+@dataclass(slots=True)
+class SavedQuery:
+    """A saved recruiter query (`warehouse/queries/NAME.sql`) and its bound parameters."""
+
+    name: str
+    description: str
+    params: dict[str, str]
+    sql: str

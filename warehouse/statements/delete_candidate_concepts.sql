@@ -1,0 +1,1 @@
+DELETE FROM candidate_concepts WHERE candidate_id = $id;

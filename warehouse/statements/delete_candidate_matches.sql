@@ -1,0 +1,1 @@
+DELETE FROM matches WHERE candidate_id = $id;

@@ -1,0 +1,1 @@
+SELECT id, extracted_hash FROM postings WHERE extracted_hash IS NOT NULL;

@@ -1,0 +1,1 @@
+SELECT id, name, email, CAST(profile AS VARCHAR), added_at FROM candidates ORDER BY id;

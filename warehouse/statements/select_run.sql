@@ -1,0 +1,5 @@
+SELECT
+    run_id, started_at, finished_at, status, CAST(stage_counts AS VARCHAR),
+    CAST(source_counts AS VARCHAR), CAST(source_errors AS VARCHAR)
+FROM runs
+WHERE run_id = $run_id;
