@@ -1,0 +1,1 @@
+"""Item pipelines, one concern per module: validation, normalisation, title filter, dedup."""

@@ -1,0 +1,43 @@
+"""Dedup within a crawl: the same id twice, or the same content under another id."""
+
+from __future__ import annotations
+
+import logging
+from typing import Self
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from crawlers.outcomes import source_of
+from matcher.models import Posting
+
+logger = logging.getLogger(__name__)
+
+
+class DedupPipeline:
+    """Keep the first posting of each id and of each content hash."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.ids: set[str] = set()
+        self.hashes: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Posting) -> Posting:
+        """Return the item the first time; raise DropItem for repeats (counted)."""
+        if item.id in self.ids:
+            reason = "the same id appears twice in the board"
+        elif item.content_hash in self.hashes:
+            reason = f"same content as {self.hashes[item.content_hash]}"
+        else:
+            self.ids.add(item.id)
+            self.hashes[item.content_hash] = item.id
+            return item
+        self.crawler.stats.inc_value("tpm/duplicates")
+        logger.info(
+            "[%s] duplicate %s dropped: %s", source_of(self.crawler.spider), item.id, reason
+        )
+        raise DropItem(f"duplicate: {reason}", log_level="DEBUG")

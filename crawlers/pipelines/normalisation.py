@@ -1,0 +1,113 @@
+"""Normalisation: HTML to text, salary, dates, remote, employment type; then the content hash.
+
+- description: HTML escaped once (Greenhouse) is unescaped; `description_text` is
+  `matcher.text.html_to_text` of it (blocks and list items on their own lines);
+- salary: API numbers as floats, currency as an ISO code, period as year/month/...;
+  when the API gives none, the first plausible range in the text ("$120,000 - $150,000
+  a year");
+- `posted_at` in ISO 8601 (UTC for times); an unreadable date becomes null (counted);
+- `remote` from the location or title when the API did not say (hybrid counts as False);
+- `content_hash` recomputed over the normalised fields.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import asdict
+from typing import Self
+
+from scrapy.crawler import Crawler
+
+from crawlers.normalise import (
+    currency_code,
+    employment_type,
+    iso_datetime,
+    normalise_period,
+    parse_salary_text,
+    remote_from_text,
+)
+from crawlers.outcomes import reject
+from matcher.models import Posting, content_hash
+from matcher.text import html_to_text, looks_like_html, tidy_text
+
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(re.sub(r"[,\s$£€]", "", str(value)))
+    except ValueError:
+        return None
+
+
+class NormalisationPipeline:
+    """Put every field in its canonical form and recompute the content hash."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Posting) -> Posting:
+        """Normalise `item` in place; drop it when no text is left of its description."""
+        item.title = tidy_text(html.unescape(item.title))
+        item.company = tidy_text(html.unescape(item.company or ""))
+        self._description(item)
+        if not item.description_text:
+            raise reject(
+                self.crawler,
+                item,
+                "empty_description",
+                "description has no text once markup is removed",
+            )
+        if item.location:
+            item.location = tidy_text(html.unescape(item.location)) or None
+        self._salary(item)
+        raw_date = item.posted_at
+        item.posted_at = iso_datetime(raw_date)
+        if raw_date not in (None, "") and item.posted_at is None:
+            self.crawler.stats.inc_value("tpm/normalise/unreadable_date")
+        if item.remote is None:
+            item.remote = remote_from_text(item.location, item.title)
+        item.employment_type = employment_type(item.employment_type)
+        item.content_hash = content_hash(asdict(item))
+        return item
+
+    @staticmethod
+    def _description(item: Posting) -> None:
+        markup = item.description_html or ""
+        if markup and not _TAG_RE.search(markup) and looks_like_html(markup):
+            markup = html.unescape(markup)  # Greenhouse sends the HTML escaped once
+        item.description_html = markup or None
+        if markup:
+            item.description_text = html_to_text(markup)
+        elif item.description_text:
+            text = item.description_text
+            item.description_text = html_to_text(text) if looks_like_html(text) else tidy_text(text)
+
+    def _salary(self, item: Posting) -> None:
+        low, high = _number(item.salary_min), _number(item.salary_max)
+        currency = currency_code(item.salary_currency)
+        period = normalise_period(item.salary_period) or (
+            item.salary_period
+            if item.salary_period in ("year", "month", "week", "day", "hour")
+            else None
+        )
+        if low is None and high is None:
+            found = parse_salary_text(item.description_text)
+            if found:
+                low, high, currency, period = found
+                self.crawler.stats.inc_value("tpm/normalise/salary_from_text")
+        if low is not None and high is not None and low > high:
+            low, high = high, low
+        if low is not None or high is not None:
+            period = period or ("year" if (low or high or 0) >= 10_000 else None)
+        item.salary_min, item.salary_max = low, high
+        item.salary_currency, item.salary_period = currency, period

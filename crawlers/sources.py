@@ -1,0 +1,166 @@
+"""`sources.yaml`: the boards to crawl, validated with pydantic.
+
+Format (``api_base`` and ``name`` are optional on every entry)::
+
+    sources:
+      - {type: greenhouse, board: stripe}
+      - {type: lever, company: palantir, api_base: "https://api.eu.lever.co"}
+      - {type: ashby, board: openai, name: OpenAI}
+      - {type: jsonld, urls: ["https://example.com/careers"]}
+
+Every problem names the file, the entry (position and key) and the field.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+
+SourceType = Literal["greenhouse", "lever", "ashby", "jsonld"]
+
+#: The spider argument that names the board, per source type.
+BOARD_FIELD: dict[str, str] = {"greenhouse": "board", "lever": "company", "ashby": "board"}
+
+
+class SourceError(ValueError):
+    """A sources file that cannot be used; the message says where and how to fix it."""
+
+
+class Source(BaseModel):
+    """One board to crawl. `key` (`type:board`) is stable and matches Posting.source_key."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: SourceType
+    board: str | None = None
+    company: str | None = None
+    urls: list[str] | None = None
+    api_base: str | None = None
+    name: str | None = None
+
+    @field_validator("board", "company")
+    @classmethod
+    def _token(cls, value: str | None) -> str | None:
+        if value is not None and (not value.strip() or ":" in value or "/" in value):
+            raise ValueError(f"{value!r} must be a non-empty board token without ':' or '/'")
+        return value.strip() if value else value
+
+    @field_validator("api_base")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError(f"{value!r} must be an http(s) URL such as https://api.lever.co")
+        return value.rstrip("/") if value else value
+
+    @field_validator("urls")
+    @classmethod
+    def _urls(cls, value: list[str] | None) -> list[str] | None:
+        for url in value or []:
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return value
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Source:
+        if self.type == "jsonld":
+            if not self.urls:
+                raise ValueError("a jsonld source needs 'urls' (listing pages or sitemaps)")
+            if self.board or self.company:
+                raise ValueError("a jsonld source takes 'urls', not 'board' or 'company'")
+            return self
+        need = BOARD_FIELD[self.type]
+        other = "company" if need == "board" else "board"
+        if getattr(self, need) is None:
+            raise ValueError(f"a {self.type} source needs '{need}'")
+        if getattr(self, other) is not None or self.urls:
+            raise ValueError(f"a {self.type} source takes '{need}' only (not '{other}'/'urls')")
+        return self
+
+    @property
+    def board_token(self) -> str:
+        """The board part of the key: the token, or a jsonld source's first host name."""
+        if self.type == "jsonld":
+            return urlsplit((self.urls or [""])[0]).hostname or "unknown"
+        return str(getattr(self, BOARD_FIELD[self.type]))
+
+    @property
+    def key(self) -> str:
+        """`type:board`, e.g. `greenhouse:stripe` (the prefix of every posting id)."""
+        return f"{self.type}:{self.board_token}"
+
+    def spider_args(self) -> dict[str, str]:
+        """The `-a NAME=VALUE` arguments of this source's spider."""
+        args: dict[str, str] = {}
+        if self.type == "jsonld":
+            args["urls"] = ",".join(self.urls or [])
+        else:
+            field = BOARD_FIELD[self.type]
+            args[field] = str(getattr(self, field))
+        if self.api_base:
+            args["api_base"] = self.api_base
+        if self.name:
+            args["company_name"] = self.name
+        return args
+
+
+def _where(raw: Any, index: int) -> str:
+    entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
+    if isinstance(entry, dict):
+        label = entry.get("board") or entry.get("company") or entry.get("urls")
+        if label:
+            return f"entry {index + 1} ({entry.get('type', '?')}: {label})"
+    return f"entry {index + 1}"
+
+
+def parse_sources(raw: Any, *, origin: str = "<sources>") -> list[Source]:
+    """Validate parsed YAML (`{sources: [...]}` or a bare list) into Sources."""
+    entries = raw.get("sources") if isinstance(raw, dict) else raw
+    if not isinstance(entries, list):
+        raise SourceError(f"{origin}: expected a top-level 'sources:' list of entries")
+    out: list[Source] = []
+    problems: list[str] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.append(f"{origin}: {_where(entries, index)}: expected a mapping")
+            continue
+        try:
+            out.append(Source.model_validate(entry))
+        except ValidationError as exc:
+            for err in exc.errors():
+                field = ".".join(str(p) for p in err["loc"])
+                what = f"field {field!r}: " if field else ""
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                problems.append(f"{origin}: {_where(entries, index)}: {what}{msg}")
+    keys = [s.key for s in out]
+    problems += [
+        f"{origin}: source {k!r} is listed twice" for k in sorted(set(keys)) if keys.count(k) > 1
+    ]
+    if problems:
+        raise SourceError("\n".join([*problems, "fix the entries above and run the crawl again"]))
+    return out
+
+
+def load_sources(path: str | Path) -> list[Source]:
+    """Read and validate a sources YAML file; raise SourceError naming entry and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SourceError(f"{path}: cannot read the sources file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: not valid YAML: {exc}") from None
+    return parse_sources(raw, origin=str(path))
+
+
+def dump_sources(sources: list[Source]) -> str:
+    """The YAML text of `sources` (the inverse of load_sources)."""
+    items = [s.model_dump(exclude_none=True) for s in sources]
+    return yaml.safe_dump({"sources": items}, sort_keys=False, allow_unicode=True)

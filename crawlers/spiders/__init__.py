@@ -1,0 +1,1 @@
+"""Spiders: `greenhouse`, `lever`, `ashby`, `jsonld`. They only parse; pipelines do the rest."""

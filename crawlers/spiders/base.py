@@ -1,0 +1,178 @@
+"""What every board spider shares: arguments, the source key, error handling, the item.
+
+Arguments (`scrapy crawl NAME -a name=value`): `api_base` (point the spider at another
+host: Lever's EU API, a mirror, a local test server), `company_name` (the employer's
+display name when the API does not give one) and `all_titles=1` (keep every posting,
+not only TPM roles).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawlers.outcomes import record_error, record_rejection
+from matcher.models import Posting
+
+_TRUE = {"1", "true", "yes", "on"}
+_HTTP_HINTS = {
+    404: "the board does not exist (removed, or a wrong token in sources.yaml)",
+    401: "the board needs credentials (not a public board)",
+    403: "access denied (the board is private or the crawler is blocked)",
+    410: "the board is gone",
+    429: "rate limited even after the retries",
+}
+
+
+def truthy(value: object) -> bool:
+    """Spider arguments arrive as strings: "1", "true", "yes" and "on" mean yes.
+
+    >>> truthy("1"), truthy("0"), truthy(None), truthy(True)
+    (True, False, False, True)
+    """
+    return value is True or str(value).strip().lower() in _TRUE
+
+
+def now_iso() -> str:
+    """The current time in ISO 8601, UTC, to the second."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def as_text(value: object) -> str:
+    """A string field from an API value; anything not a string becomes ''."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def display_name(token: str) -> str:
+    """A readable company name from a board token, when nothing better is known.
+
+    >>> display_name("quarry-games"), display_name("1password")
+    ('Quarry Games', '1Password')
+    """
+    return " ".join(
+        part.capitalize() if not part[:1].isdigit() else part[0] + part[1:].capitalize()
+        for part in token.replace("_", "-").split("-")
+        if part
+    )
+
+
+def describe_failure(failure: Failure, timeout_s: float | None = None) -> str:
+    """Words for a failed request: the HTTP status and what it means, a timeout, etc."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        hint = _HTTP_HINTS.get(status, "server error, still failing after the retries")
+        return f"HTTP {status}: {hint}"
+    if isinstance(exc, TimeoutError | TCPTimedOutError):
+        after = f" after {timeout_s:g} s" if timeout_s else ""
+        return f"timed out{after} (and on every retry)"
+    if isinstance(exc, DNSLookupError):
+        return f"DNS lookup failed: {exc}"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc)
+        if "robots.txt" in text:
+            return "forbidden by the site's robots.txt (the crawler obeys it)"
+        if "redirect" in text:
+            return f"redirect loop or too many redirects ({text})"
+        return f"request dropped: {text}"
+    return f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+
+class BoardSpider(scrapy.Spider):
+    """Base class: the spider arguments, errback, JSON parsing and Posting building."""
+
+    #: The `source` of the postings (greenhouse, lever, ashby, jsonld).
+    source: ClassVar[str] = ""
+    default_api_base: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        *args: Any,
+        api_base: str | None = None,
+        company_name: str | None = None,
+        all_titles: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.api_base = (api_base or self.default_api_base).rstrip("/")
+        self.company_name = company_name or None
+        self.all_titles = truthy(all_titles)
+        self.timeout_s: float | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+        spider.configure(crawler.settings)
+        return spider
+
+    def configure(self, settings: Any) -> None:
+        """Read this spider's settings (called once from from_crawler)."""
+
+    #: The board token (set by each spider's __init__ from its `-a` argument).
+    board: str = ""
+
+    @property
+    def source_key(self) -> str:
+        """`source:board`, the prefix of every posting id of this crawl."""
+        return f"{self.source}:{self.board}"
+
+    def on_error(self, failure: Failure) -> None:
+        """Errback of every request: record the failed fetch with the source and reason."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        record_error(self.crawler, url, describe_failure(failure, self.timeout_s))
+
+    def load_json(self, response: Response, what: str) -> Any | None:
+        """The decoded JSON body, or None after recording why it is unusable."""
+        try:
+            text = response.text
+        except AttributeError:  # a binary response: Content-Type not text
+            text = response.body.decode("utf-8", errors="replace")
+        if not text.strip():
+            record_error(self.crawler, response.url, f"{what}: empty response body")
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            reason = f"{what}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+            record_error(self.crawler, response.url, reason)
+            return None
+
+    def reject_entry(self, where: str, reason: str) -> None:
+        """Record one entry of a response that cannot become a posting."""
+        record_rejection(self.crawler, where, "unparseable", reason)
+
+    def posting(
+        self,
+        *,
+        source_id: object,
+        title: object,
+        url: object,
+        description_html: str | None,
+        description_text: str = "",
+        company: str | None = None,
+        board: str | None = None,
+        **fields: Any,
+    ) -> Posting:
+        """Build the item. The normalisation pipeline fills description_text from the HTML."""
+        return Posting(
+            id=f"{self.source}:{board or self.board}:{source_id}",
+            source=self.source,
+            company=company or self.company_name or display_name(board or self.board),
+            title=as_text(title),
+            url=as_text(url),
+            description_html=description_html or None,
+            description_text=description_text,
+            fetched_at=now_iso(),
+            **fields,
+        )
