@@ -1,0 +1,135 @@
+"""The cue words the extractor reads postings with, loaded from `cues.yaml`.
+
+Cues are English (headings, "is a plus", "at least", number words), not concepts: no
+concept name appears in them. `load_cues()` reads the file explicitly (never at import)
+and compiles every phrase list into one case-insensitive whole-word regex.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_CUES_PATH = Path(__file__).with_name("cues.yaml")
+
+#: Section and sentence kinds the cue file may name.
+SECTION_KINDS: tuple[str, ...] = ("required", "preferred", "responsibilities", "boilerplate")
+SENTENCE_KINDS: tuple[str, ...] = ("negated", "preferred", "required")
+
+
+class CuesError(ValueError):
+    """A cue file that cannot be used; the message names the file and the key."""
+
+
+def fold(text: str) -> str:
+    """Fold case and typographic quotes so cues compare as a reader would.
+
+    >>> fold("What You’ll Need")
+    "what you'll need"
+    """
+    return text.replace("\u2019", "'").replace("\u2018", "'").casefold()
+
+
+def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
+    """One whole-word, case-insensitive alternation, longest phrase first.
+
+    >>> phrase_regex(["a plus", "plus"]).search("SQL is a plus").group(0)
+    'a plus'
+    """
+    if not phrases:
+        return re.compile(r"(?!x)x")
+    parts = sorted({re.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len)
+    body = "|".join(reversed(parts))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Cues:
+    """Compiled cue lists (see cues.yaml for what each one means)."""
+
+    headings: dict[str, tuple[str, ...]]
+    boilerplate_sentences: re.Pattern[str]
+    sentence: re.Pattern[str]
+    sentence_kind: dict[str, str]
+    negation_words: tuple[str, ...]
+    negation_closers: tuple[str, ...]
+    number_words: dict[str, int]
+    years_not_preceded_by: tuple[str, ...]
+    years_followed_by: tuple[str, ...]
+    years_not_followed_by: tuple[str, ...]
+    or_equivalent: re.Pattern[str]
+
+    def heading_kind(self, heading: str) -> str | None:
+        """The section kind a heading opens: its longest matching leading cue wins.
+
+        >>> cues = load_cues()
+        >>> cues.heading_kind("Nice to have"), cues.heading_kind("About us")
+        ('preferred', 'boilerplate')
+        """
+        text = re.sub(r"\s+", " ", fold(heading)).strip(" :.-*#_!?")
+        best: tuple[int, str] | None = None
+        for kind, phrases in self.headings.items():
+            for phrase in phrases:
+                if text == phrase or (text.startswith(phrase) and not text[len(phrase)].isalnum()):
+                    if best is None or len(phrase) > best[0]:
+                        best = (len(phrase), kind)
+        return best[1] if best else None
+
+
+def _strings(data: dict[str, Any], key: str, origin: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise CuesError(f"{origin}: key {key!r} must be a list of strings")
+    return value
+
+
+def load_cues(path: str | Path | None = None) -> Cues:
+    """Read and compile the cue file (default: matcher/cues.yaml)."""
+    path = Path(path) if path else DEFAULT_CUES_PATH
+    origin = str(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CuesError(f"{origin}: cannot read the cue file ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise CuesError(f"{origin}: not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise CuesError(f"{origin}: expected a mapping of cue lists")
+    headings_raw = data.get("headings", {})
+    sentence_raw = data.get("sentence", {})
+    for name, raw, kinds in (
+        ("headings", headings_raw, SECTION_KINDS),
+        ("sentence", sentence_raw, SENTENCE_KINDS),
+    ):
+        if not isinstance(raw, dict) or set(raw) - set(kinds):
+            raise CuesError(f"{origin}: key {name!r} must map some of {kinds} to phrase lists")
+    headings = {
+        kind: tuple(fold(p) for p in _strings(headings_raw, kind, origin)) for kind in headings_raw
+    }
+    sentence_kind = {
+        fold(p): kind for kind in sentence_raw for p in _strings(sentence_raw, kind, origin)
+    }
+    numbers = data.get("number_words", {})
+    if not isinstance(numbers, dict) or not all(isinstance(v, int) for v in numbers.values()):
+        raise CuesError(f"{origin}: key 'number_words' must map words to integers")
+    return Cues(
+        headings=headings,
+        boilerplate_sentences=phrase_regex(_strings(data, "boilerplate_sentences", origin)),
+        sentence=phrase_regex(list(sentence_kind)),
+        sentence_kind=sentence_kind,
+        negation_words=tuple(fold(w) for w in _strings(data, "negation_words", origin)),
+        negation_closers=tuple(fold(w) for w in _strings(data, "negation_closers", origin)),
+        number_words={fold(k): v for k, v in numbers.items()},
+        years_not_preceded_by=tuple(
+            fold(w) for w in _strings(data, "years_not_preceded_by", origin)
+        ),
+        years_followed_by=tuple(fold(w) for w in _strings(data, "years_followed_by", origin)),
+        years_not_followed_by=tuple(
+            fold(w) for w in _strings(data, "years_not_followed_by", origin)
+        ),
+        or_equivalent=phrase_regex(_strings(data, "or_equivalent", origin)),
+    )

@@ -1,0 +1,219 @@
+"""The Extractor: a posting's (or résumé's) text in, an `Extraction` out.
+
+    ex = Extractor(load_taxonomy("skills_taxonomy.yaml"), cache_dir=Path("out/cache"))
+    ex.extract("lever:acme:1", text, title="Senior TPM")        # text may be HTML
+    ex.extract_many([(id, text, title), ...], batch_size=256)    # input order kept
+
+What it does with the spans the `tpm_taxonomy` component finds:
+
+- drops concepts in boilerplate sections (About us, Benefits, Equal opportunity) and in
+  boilerplate sentences, and concepts a negation governs ("No PMP required");
+- marks each concept required or preferred: the sentence's cue beats the section;
+  responsibilities and unlabelled sections count as required;
+- reports each concept once, with its first required evidence (else its first one);
+- finds years of experience (the posting's minimum: the largest figure among required
+  mentions, else the smallest preferred one) and ties a figure to the concepts that
+  follow it in its sentence ("2 years of experience with Jira");
+- summarises the degree and the career level (title first, then years).
+
+Offsets (`start`/`end`) are character offsets into the text the extractor worked on:
+the input itself, or `html_to_text(input)` when the input is HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from matcher.cues import Cues, load_cues
+from matcher.degree import DegreeHit, DegreeSummarizer
+from matcher.levels import LevelFinder
+from matcher.models import Extraction, Requirement
+from matcher.pipeline import SPANS_KEY, load_or_build
+from matcher.sections import Cue, LineIndex, classify_lines, cue_for, sentence_cues
+from matcher.taxonomy import Concept, Taxonomy
+from matcher.text import html_to_text, looks_like_html
+from matcher.years import YearsFinder
+
+#: Kinds that describe the posting rather than ask for something.
+_NOT_REQUIREMENTS = frozenset({"level"})
+
+
+@dataclass(slots=True)
+class _Sentence:
+    text: str
+    start: int
+    cues: list[Cue]
+    boilerplate: bool
+
+
+@dataclass(slots=True)
+class _Hit:
+    concept: Concept
+    required: bool
+    span: Span
+    sentence: _Sentence
+
+
+class Extractor:
+    """Extracts taxonomy concepts, years, degree and level from postings or résumés."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        *,
+        cache_dir: Path | None = None,
+        cues: Cues | None = None,
+        lemmatizer: bool = False,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.cues = cues if cues is not None else load_cues()
+        self.nlp: Language = load_or_build(taxonomy, cache_dir, lemmatizer=lemmatizer)
+        self._by_id = taxonomy.by_id
+        self._years = YearsFinder(self.cues)
+        self._degree = DegreeSummarizer(taxonomy, self.cues)
+        self._levels = LevelFinder(taxonomy)
+
+    @staticmethod
+    def prepare(text: str) -> str:
+        """The text the extractor works on: HTML becomes text, one block per line."""
+        return html_to_text(text) if looks_like_html(text) else text
+
+    def extract(self, posting_id: str, text: str, title: str | None = None) -> Extraction:
+        """Extract one posting (text may be HTML)."""
+        return self.from_doc(posting_id, self.nlp(self.prepare(text)), title)
+
+    def extract_many(
+        self,
+        items: Iterable[tuple[str, str, str | None]],
+        *,
+        batch_size: int = 256,
+        n_process: int = 1,
+    ) -> Iterator[Extraction]:
+        """Extract (id, text, title) items in input order, batch by batch.
+
+        Each chunk runs inside `nlp.memory_zone()`, so the string store does not grow
+        over a long run. With `n_process > 1`, chunks are larger so the worker processes
+        are not restarted too often.
+        """
+        chunk_size = batch_size * (1 if n_process <= 1 else n_process * 8)
+        stream = iter(items)
+        while chunk := list(islice(stream, chunk_size)):
+            texts = [self.prepare(text) for _, text, _ in chunk]
+            with self.nlp.memory_zone():
+                docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+                out = [
+                    self.from_doc(pid, doc, title)
+                    for (pid, _, title), doc in zip(chunk, docs, strict=True)
+                ]
+            yield from out
+
+    def _sentence(self, cache: dict[int, _Sentence], sent: Span) -> _Sentence:
+        found = cache.get(sent.start)
+        if found is None:
+            text = sent.text
+            found = _Sentence(
+                text=text.strip(),
+                start=sent.start_char,
+                cues=sentence_cues(text, self.cues),
+                boilerplate=bool(self.cues.boilerplate_sentences.search(text)),
+            )
+            cache[sent.start] = found
+        return found
+
+    def from_doc(self, posting_id: str, doc: Doc, title: str | None = None) -> Extraction:
+        """Build the Extraction from a Doc the pipeline has processed."""
+        text = doc.text
+        lines = LineIndex(classify_lines(text, self.cues))
+        sentences: dict[int, _Sentence] = {}
+        hits: list[_Hit] = []
+        for span in doc.spans[SPANS_KEY]:
+            concept = self._by_id.get(span.label_)
+            if concept is None or concept.kind in _NOT_REQUIREMENTS:
+                continue
+            line = lines.at(span.start_char)
+            if line.section == "boilerplate":
+                continue
+            sent = self._sentence(sentences, span.sent)
+            if sent.boilerplate:
+                continue
+            kind = cue_for(sent.cues, span.start_char - sent.start, span.end_char - sent.start)
+            if kind == "negated":
+                continue
+            required = kind == "required" if kind else line.section != "preferred"
+            hits.append(_Hit(concept, required, span, sent))
+
+        years_by_sentence, min_years = self._years_of(doc, lines, sentences)
+        chosen: dict[str, _Hit] = {}
+        for hit in hits:
+            first = chosen.get(hit.concept.id)
+            if first is None or (hit.required and not first.required):
+                chosen[hit.concept.id] = hit
+        requirements = [
+            self._requirement(hit, years_by_sentence)
+            for hit in sorted(chosen.values(), key=lambda h: h.span.start_char)
+        ]
+        degree = self._degree.summarize(
+            [
+                DegreeHit(h.concept, h.required, h.sentence.text)
+                for h in hits
+                if h.concept.kind == "degree"
+            ]
+        )
+        return Extraction(
+            id=posting_id,
+            requirements=requirements,
+            min_years_experience=min_years,
+            degree=degree,
+            level=self._levels.level(title, min_years),
+        )
+
+    def _years_of(
+        self, doc: Doc, lines: LineIndex, sentences: dict[int, _Sentence]
+    ) -> tuple[dict[int, list[tuple[int, float]]], float | None]:
+        """Years mentions per sentence start (offset, value) and the posting's minimum."""
+        by_sentence: dict[int, list[tuple[int, float]]] = {}
+        required: list[float] = []
+        preferred: list[float] = []
+        for mention in self._years.find(doc.text):
+            line = lines.at(mention.start)
+            if line.section == "boilerplate":
+                continue
+            span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            sent = self._sentence(sentences, span.sent)
+            if sent.boilerplate:
+                continue
+            kind = cue_for(sent.cues, mention.start - sent.start, mention.end - sent.start)
+            if kind == "negated":
+                continue
+            is_required = kind == "required" if kind else line.section != "preferred"
+            (required if is_required else preferred).append(mention.value)
+            by_sentence.setdefault(sent.start, []).append((mention.end, mention.value))
+        if required:
+            return by_sentence, max(required)
+        return by_sentence, (min(preferred) if preferred else None)
+
+    def _requirement(
+        self, hit: _Hit, years_by_sentence: dict[int, list[tuple[int, float]]]
+    ) -> Requirement:
+        years = None
+        for end, value in years_by_sentence.get(hit.sentence.start, []):
+            if end <= hit.span.start_char:
+                years = value
+        return Requirement(
+            id=hit.concept.id,
+            name=hit.concept.name,
+            kind=hit.concept.kind,
+            required=hit.required,
+            evidence=hit.sentence.text,
+            start=hit.span.start_char,
+            end=hit.span.end_char,
+            years=years,
+        )

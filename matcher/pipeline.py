@@ -1,0 +1,139 @@
+"""The spaCy pipeline built from the taxonomy.
+
+`build_nlp(taxonomy)` gives `spacy.blank("en")` plus two components:
+
+- `tpm_sentences`: sentence starts at every line start (each heading or list item is its
+  own sentence) and after sentence-final punctuation in prose. It finds boundaries with
+  one regex over the text and writes them with `Doc.from_array`, so it costs no Python
+  per token (spaCy's `sentencizer` loops over tokens in Python and costs about 70% of
+  the tokenizer's time on real postings; see bench/bench_extract.py).
+- `tpm_taxonomy` (matcher/ruler.py): PhraseMatchers on NORM and ORTH plus a token Matcher,
+  fed from every concept's name, aliases and `patterns`, honouring the taxonomy's
+  `ambiguity` rules, keeping the longest non-overlapping spans in `doc.spans["tpm"]`.
+
+Inflections: the lookup lemmatizer costs more than the tokenizer itself, so instead of
+lemmatizing every token the build expands patterns once with the same lookup table
+(`spacy-lookups-data`): an alias's last word gets its plural/singular forms and a
+`LEMMA` token pattern becomes a `NORM IN [every form with that lemma]` pattern. Pass
+`lemmatizer=True` to also add spaCy's lookup lemmatizer (token.lemma_), e.g. for tools
+that want lemmas; the matches do not depend on it.
+
+`load_or_build(taxonomy, cache_dir)` caches the built pipeline on disk keyed by the
+taxonomy's content hash (and this module's PIPELINE_VERSION).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import spacy
+from spacy.attrs import IDX, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from matcher.ruler import TaxonomyRuler, compile_rules
+from matcher.taxonomy import Taxonomy
+
+#: Bump when the pipeline's code changes in a way that makes cached pipelines stale.
+PIPELINE_VERSION = "1"
+SPANS_KEY = "tpm"
+
+# A sentence starts after a line break, or after . ! ? (and closing quotes/brackets)
+# followed by space and a capital, digit, quote or bullet. "e.g." and "i.e." do not end one.
+_BOUNDARY_RE = re.compile(
+    r"\n\s*"
+    r"|(?<![A-Z]\.[a-z]\.)(?<!\b[eiEI]\.[gemGEM]\.)(?<=[.!?])[\"'”’)\]]*[ \t]+"
+    r"(?=[A-Z0-9\"'“‘(\-•*])"
+)
+
+
+@Language.factory("tpm_sentences")
+def make_sentences(nlp: Language, name: str) -> LineSentencizer:
+    """Factory of the line-and-prose sentence segmenter."""
+    return LineSentencizer()
+
+
+class LineSentencizer:
+    """Set sentence starts at line starts and after sentence-final punctuation."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        starts = np.full(n, -1, dtype=np.int64)
+        starts[0] = 1
+        positions = [m.end() for m in _BOUNDARY_RE.finditer(doc.text)]
+        if positions:
+            token_idx = doc.to_array([IDX]).astype(np.int64)
+            hits = np.searchsorted(token_idx, np.asarray(positions, dtype=np.int64))
+            starts[hits[hits < n]] = 1
+        doc.from_array([SENT_START], starts.astype(np.uint64))
+        return doc
+
+    def to_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> None:
+        """Nothing to save: the component has no state."""
+
+    def from_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> LineSentencizer:
+        return self
+
+
+@Language.factory("tpm_taxonomy", default_config={"spans_key": SPANS_KEY})
+def make_taxonomy_ruler(nlp: Language, name: str, spans_key: str) -> TaxonomyRuler:
+    """Factory of the taxonomy rule component; fill it with `set_rules(compile_rules(...))`."""
+    return TaxonomyRuler(nlp, name, spans_key=spans_key)
+
+
+def build_nlp(taxonomy: Taxonomy, *, lemmatizer: bool = False) -> Language:
+    """Build the extraction pipeline for this taxonomy (patterns compiled once, here)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tpm_sentences")
+    if lemmatizer:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    ruler = nlp.add_pipe("tpm_taxonomy", config={"spans_key": SPANS_KEY})
+    nlp.initialize()
+    assert isinstance(ruler, TaxonomyRuler)
+    ruler.set_rules(compile_rules(taxonomy, nlp))
+    return nlp
+
+
+def taxonomy_key(taxonomy: Taxonomy) -> str:
+    """The cache key of a taxonomy: its file hash, or a hash of its content when unset."""
+    digest = (
+        taxonomy.content_hash
+        or hashlib.sha256(taxonomy.model_dump_json().encode("utf-8")).hexdigest()
+    )
+    return f"{digest[:20]}-v{PIPELINE_VERSION}"
+
+
+def load_or_build(
+    taxonomy: Taxonomy, cache_dir: Path | None, *, lemmatizer: bool = False
+) -> Language:
+    """The pipeline for `taxonomy`, loaded from `cache_dir` when built before.
+
+    A new build is written to a temporary folder and renamed into place, so a reader
+    never sees a half-written cache entry.
+    """
+    if cache_dir is None:
+        return build_nlp(taxonomy, lemmatizer=lemmatizer)
+    suffix = "-lemma" if lemmatizer else ""
+    target = Path(cache_dir) / f"tpm-nlp-{taxonomy_key(taxonomy)}{suffix}"
+    if (target / "config.cfg").is_file():
+        return spacy.load(target)
+    nlp = build_nlp(taxonomy, lemmatizer=lemmatizer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+    try:
+        nlp.to_disk(tmp)
+        try:
+            tmp.rename(target)
+        except OSError:  # another process won the race: use its copy
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return nlp

@@ -1,0 +1,255 @@
+"""The `tpm_taxonomy` component: taxonomy concepts as spans, ambiguity rules applied.
+
+`compile_rules(taxonomy, nlp)` turns the taxonomy into plain JSON-able rules once:
+
+- every name and alias becomes a phrase on NORM (case-insensitive, typographic quotes
+  folded), with hyphen/space and singular/plural variants of the last word taken from
+  spaCy's English lemma lookup table; a variant never steals another concept's alias;
+- an alias named by a `case_sensitive` ambiguity block becomes an exact ORTH phrase;
+- the concept's token `patterns` go to a Matcher, `LEMMA` values rewritten as
+  `NORM IN [every form with that lemma]` so no lemmatizer has to run per token.
+
+`TaxonomyRuler` runs the matchers, drops hits that break their ambiguity rule
+(`not_followed_by`, `not_preceded_by`, `requires_context` in the same sentence), keeps
+the longest non-overlapping spans and stores them in `doc.spans[spans_key]` with the
+concept id as label and kb_id. Its rules travel with `nlp.to_disk` / `spacy.load`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import defaultdict
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from matcher.taxonomy import Ambiguity, Concept, Taxonomy, normalize_alias
+
+RULES_FILE = "rules.json"
+_WORD_RE = re.compile(r"^[a-z]+$")
+
+
+@cache
+def _lemma_table() -> dict[str, str]:
+    """spaCy's English lemma lookup table (word -> lemma), read once per process."""
+    ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_lookup.json.gz"
+    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def _forms_by_lemma() -> dict[str, frozenset[str]]:
+    """Lemma -> every lower-case word form the lookup table maps to it (and itself)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for word, lemma in _lemma_table().items():
+        if word.islower():
+            out[lemma].add(word)
+            out[lemma].add(lemma)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def word_forms(word: str) -> set[str]:
+    """Every form sharing the lemma of `word` (for LEMMA token patterns).
+
+    >>> sorted(word_forms("dependency"))
+    ['dependencies', 'dependency']
+    """
+    lemma = _lemma_table().get(word, word)
+    return {word, *_forms_by_lemma().get(lemma, frozenset({lemma}))}
+
+
+def number_forms(word: str) -> set[str]:
+    """A singular lower-case noun and its plural forms, from the lemma table.
+
+    A plural is not made singular: the taxonomy lists the singular where it means it.
+
+    >>> sorted(number_forms("milestone")), sorted(number_forms("schedules"))
+    (['milestone', 'milestones'], ['schedules'])
+    """
+    if not _WORD_RE.match(word) or len(word) < 4 or _lemma_table().get(word, word) != word:
+        return {word}
+    forms = {f for f in word_forms(word) if f.endswith("s") and f[:3] == word[:3]}
+    return {word, *forms}
+
+
+def _variants(form: str) -> set[str]:
+    """Hyphen/space and singular/plural variants of one lower-case surface form."""
+    base = form.casefold().replace("\u2019", "'")
+    out = {base, base.replace("-", " ")}
+    words = base.split()
+    if len(words) == 2 and all(w.isalpha() for w in words):
+        out.add("-".join(words))
+    for text in list(out):
+        head, _, last = text.rpartition(" ")
+        out.update(f"{head} {f}".strip() for f in number_forms(last))
+    return out
+
+
+def _ambiguous_forms(concept: Concept) -> set[str]:
+    amb = concept.ambiguity
+    if amb is None:
+        return set()
+    forms = amb.aliases if amb.aliases is not None else concept.surface_forms
+    return {normalize_alias(f) for f in forms}
+
+
+def _rewrite_lemmas(token: dict[str, Any]) -> dict[str, Any]:
+    """Turn a LEMMA constraint into a NORM IN [...] constraint over its word forms."""
+    if "LEMMA" not in token:
+        return token
+    out = {k: v for k, v in token.items() if k != "LEMMA"}
+    value = token["LEMMA"]
+    words = value.get("IN", []) if isinstance(value, dict) else [value]
+    out["NORM"] = {"IN": sorted({f for w in words for f in word_forms(str(w).casefold())})}
+    return out
+
+
+def _rule_dict(amb: Ambiguity) -> dict[str, Any]:
+    return {
+        "not_followed_by": sorted({w.casefold() for w in amb.not_followed_by}),
+        "not_preceded_by": sorted({w.casefold() for w in amb.not_preceded_by}),
+        "requires_context": list(amb.requires_context),
+    }
+
+
+def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
+    """Compile the taxonomy into the ruler's JSON-able rules (phrases, patterns, rules)."""
+    explicit = taxonomy.alias_index  # normalised surface form -> concept id
+    claimed: dict[str, str] = {}
+    phrases: dict[str, dict[str, Any]] = {}
+    patterns: list[dict[str, Any]] = []
+    rules: list[dict[str, Any]] = []
+    for concept in taxonomy.concepts:
+        rule = -1
+        if concept.ambiguity is not None:
+            rules.append(_rule_dict(concept.ambiguity))
+            rule = len(rules) - 1
+        ambiguous = _ambiguous_forms(concept)
+        for form in concept.surface_forms:
+            is_amb = normalize_alias(form) in ambiguous
+            strict = is_amb and concept.ambiguity is not None and concept.ambiguity.case_sensitive
+            attr = "ORTH" if strict else "NORM"
+            key = f"{concept.id}#{rule if is_amb else -1}#{attr}"
+            entry = phrases.setdefault(
+                key,
+                {"concept": concept.id, "rule": rule if is_amb else -1, "attr": attr, "forms": []},
+            )
+            if strict:
+                entry["forms"].append(form)
+                continue
+            for variant in sorted(_variants(form)):
+                owner = explicit.get(normalize_alias(variant), concept.id)
+                if owner != concept.id or claimed.setdefault(variant, concept.id) != concept.id:
+                    continue
+                entry["forms"].append(variant)
+        for i, pattern in enumerate(concept.patterns):
+            patterns.append(
+                {
+                    "key": f"{concept.id}#p{i}",
+                    "concept": concept.id,
+                    "pattern": [_rewrite_lemmas(dict(t)) for t in pattern],
+                }
+            )
+    return {
+        "phrases": [p for p in phrases.values() if p["forms"]],
+        "patterns": patterns,
+        "rules": rules,
+    }
+
+
+class TaxonomyRuler:
+    """Finds taxonomy concepts in a Doc; see the module docstring."""
+
+    def __init__(self, nlp: Language, name: str = "tpm_taxonomy", *, spans_key: str) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.spans_key = spans_key
+        self.rules: dict[str, Any] = {"phrases": [], "patterns": [], "rules": []}
+        self._set_matchers()
+
+    def set_rules(self, rules: dict[str, Any]) -> None:
+        """Replace the rules (from compile_rules or from disk) and rebuild the matchers."""
+        self.rules = rules
+        self._set_matchers()
+
+    def _set_matchers(self) -> None:
+        vocab = self.nlp.vocab
+        self._norm = PhraseMatcher(vocab, attr="NORM")
+        self._orth = PhraseMatcher(vocab, attr="ORTH")
+        self._tokens = Matcher(vocab)
+        self._keys: dict[int, tuple[str, int]] = {}
+        tokenizer = self.nlp.tokenizer
+        for entry in self.rules["phrases"]:
+            key = f"{entry['concept']}#{entry['rule']}#{entry['attr']}"
+            matcher = self._orth if entry["attr"] == "ORTH" else self._norm
+            matcher.add(key, list(tokenizer.pipe(entry["forms"])))
+            self._keys[vocab.strings.add(key)] = (entry["concept"], entry["rule"])
+        for entry in self.rules["patterns"]:
+            self._tokens.add(entry["key"], [entry["pattern"]])
+            self._keys[vocab.strings.add(entry["key"])] = (entry["concept"], -1)
+        for entry in [*self.rules["phrases"], *self.rules["patterns"]]:
+            vocab.strings.add(entry["concept"])
+        self._checks = [self._compile_rule(r) for r in self.rules["rules"]]
+        self._has_tokens = bool(self.rules["patterns"])
+
+    @staticmethod
+    def _compile_rule(rule: dict[str, Any]) -> tuple[frozenset[str], frozenset[str], Any]:
+        context = None
+        if rule["requires_context"]:
+            parts = [
+                re.escape(p) if p != p.lower() else f"(?i:{re.escape(p)})"
+                for p in sorted(rule["requires_context"], key=len, reverse=True)
+            ]
+            context = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
+        return frozenset(rule["not_followed_by"]), frozenset(rule["not_preceded_by"]), context
+
+    def _allowed(self, doc: Doc, start: int, end: int, rule: int) -> bool:
+        not_followed, not_preceded, context = self._checks[rule]
+        nxt = end
+        while nxt < len(doc) and doc[nxt].is_space:
+            nxt += 1
+        if nxt < len(doc) and doc[nxt].lower_ in not_followed:
+            return False
+        if start > 0 and doc[start - 1].lower_ in not_preceded:
+            return False
+        if context is not None:
+            sent = doc[start].sent
+            text = doc.text
+            left = text[sent.start_char : doc[start].idx]
+            right = text[doc[end - 1].idx + len(doc[end - 1]) : sent.end_char]
+            if not (context.search(left) or context.search(right)):
+                return False
+        return True
+
+    def __call__(self, doc: Doc) -> Doc:
+        matches = self._norm(doc) + self._orth(doc)
+        if self._has_tokens:
+            matches += self._tokens(doc)
+        spans = []
+        for key, start, end in matches:
+            concept, rule = self._keys[key]
+            if rule >= 0 and not self._allowed(doc, start, end, rule):
+                continue
+            spans.append(Span(doc, start, end, label=concept, kb_id=concept))
+        doc.spans[self.spans_key] = filter_spans(spans)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
+        """Write the compiled rules (the matchers are rebuilt from them on load)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / RULES_FILE, self.rules)
+
+    def from_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> TaxonomyRuler:
+        """Read the rules written by to_disk and rebuild the matchers."""
+        self.set_rules(srsly.read_json(Path(path) / RULES_FILE))
+        return self
