@@ -205,24 +205,27 @@ class Staging(ReadMethods):
         """
         pairs: dict[str, str] = {}
         rejected: list[validate.Rejected] = []
-        dup_ids = {d for dups in groups.values() for d in dups}
-        unknown = self._unknown_ids([*groups, *dup_ids])
+        unknown = self._unknown_ids([*groups, *(d for dups in groups.values() for d in dups)])
+
+        def reject(dup: str, canonical: str, reason: str) -> None:
+            raw = json.dumps({"canonical": canonical, "duplicate": dup})
+            rejected.append(validate.Rejected("postings.duplicate_of", dup, reason, raw))
+
         for canonical, dups in groups.items():
-            raw = json.dumps({"canonical": canonical, "duplicates": dups})
             for dup in dups:
-                reason = None
                 if canonical in unknown or dup in unknown:
-                    reason = f"unknown posting id {canonical if canonical in unknown else dup!r}"
-                elif canonical in dup_ids:
-                    reason = f"canonical {canonical!r} is itself listed as a duplicate"
+                    bad = canonical if canonical in unknown else dup
+                    reject(dup, canonical, f"unknown posting id {bad!r}")
                 elif dup == canonical:
-                    reason = "a posting cannot duplicate itself"
+                    reject(dup, canonical, "a posting cannot duplicate itself")
                 elif dup in pairs:
-                    reason = f"already a duplicate of {pairs[dup]!r}"
-                if reason:
-                    rejected.append(validate.Rejected("postings.duplicate_of", dup, reason, raw))
+                    reject(dup, canonical, f"already a duplicate of {pairs[dup]!r}")
                 else:
                     pairs[dup] = canonical
+        for dup, canonical in list(pairs.items()):
+            if canonical in pairs:  # chains collapse onto one canonical: reject the link
+                reject(dup, canonical, f"canonical {canonical!r} is itself a duplicate")
+                del pairs[dup]
         table = pa.Table.from_pydict(
             {"id": list(pairs), "duplicate_of": list(pairs.values())}, schema=DUPLICATE_SCHEMA
         )

@@ -127,9 +127,15 @@ class Warehouse:
             raise WarehouseError(
                 f"no warehouse at {self.path}; run a load first (`tpm-match nightly`)"
             )
+        # ATTACH into a private in-memory database rather than duckdb.connect(path): DuckDB
+        # caches database instances by path within a process, so a plain connect after a
+        # publish could be handed the instance of the replaced file.
+        con = duckdb.connect()
         try:
-            con = duckdb.connect(str(self.path), read_only=True)
+            con.execute(statement("attach_read_only"), {"path": str(self.path)})
+            con.execute(statement("use_published"))
         except duckdb.Error as exc:
+            con.close()
             raise WarehouseError(f"{self.path}: cannot open read-only: {exc}") from exc
         try:
             version = schema_version(con)

@@ -1,2 +1,2 @@
 SELECT count(*) FROM information_schema.tables
-WHERE table_schema = 'main' AND table_name = $name;
+WHERE table_catalog = current_database() AND table_schema = 'main' AND table_name = $name;
