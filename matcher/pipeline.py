@@ -1,22 +1,22 @@
 """The spaCy pipeline built from the taxonomy.
 
-`build_nlp(taxonomy)` gives `spacy.blank("en")` plus two components:
+`build_nlp(taxonomy)` gives `spacy.blank("en")` plus three components:
 
 - `tpm_sentences`: sentence starts at every line start (each heading or list item is its
   own sentence) and after sentence-final punctuation in prose. It finds boundaries with
   one regex over the text and writes them with `Doc.from_array`, so it costs no Python
   per token (spaCy's `sentencizer` loops over tokens in Python and costs about 70% of
   the tokenizer's time on real postings; see bench/bench_extract.py).
-- `tpm_taxonomy` (matcher/ruler.py): PhraseMatchers on NORM and ORTH plus a token Matcher,
-  fed from every concept's name, aliases and `patterns`, honouring the taxonomy's
-  `ambiguity` rules, keeping the longest non-overlapping spans in `doc.spans["tpm"]`.
+- `tpm_lemmas` (matcher/lemmas.py): spaCy's English lookup lemmas (spacy-lookups-data),
+  case-folded, set for a whole Doc with numpy (spaCy's `lemmatizer` in lookup mode costs
+  more than the tokenizer: measured in the bench).
+- `tpm_taxonomy` (matcher/ruler.py): PhraseMatchers on LEMMA and ORTH plus a token
+  Matcher, fed from every concept's name, aliases and `patterns`, honouring the
+  taxonomy's `ambiguity` rules, keeping the longest non-overlapping spans in
+  `doc.spans["tpm"]`.
 
-Inflections: the lookup lemmatizer costs more than the tokenizer itself, so instead of
-lemmatizing every token the build expands patterns once with the same lookup table
-(`spacy-lookups-data`): an alias's last word gets its plural/singular forms and a
-`LEMMA` token pattern becomes a `NORM IN [every form with that lemma]` pattern. Pass
-`lemmatizer=True` to also add spaCy's lookup lemmatizer (token.lemma_), e.g. for tools
-that want lemmas; the matches do not depend on it.
+Pass `lemmatizer=True` to use spaCy's own lookup `lemmatizer` instead of `tpm_lemmas`
+(same table, case-sensitive keys, slower); it exists to measure the difference.
 
 `load_or_build(taxonomy, cache_dir)` caches the built pipeline on disk keyed by the
 taxonomy's content hash (and this module's PIPELINE_VERSION).
@@ -36,11 +36,12 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from matcher.lemmas import LookupLemmas  # noqa: F401  (registers the tpm_lemmas factory)
 from matcher.ruler import TaxonomyRuler, compile_rules
 from matcher.taxonomy import Taxonomy
 
 #: Bump when the pipeline's code changes in a way that makes cached pipelines stale.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 SPANS_KEY = "tpm"
 
 # A sentence starts after a line break, or after . ! ? (and closing quotes/brackets)
@@ -94,6 +95,8 @@ def build_nlp(taxonomy: Taxonomy, *, lemmatizer: bool = False) -> Language:
     nlp.add_pipe("tpm_sentences")
     if lemmatizer:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    else:
+        nlp.add_pipe("tpm_lemmas")
     ruler = nlp.add_pipe("tpm_taxonomy", config={"spans_key": SPANS_KEY})
     nlp.initialize()
     assert isinstance(ruler, TaxonomyRuler)

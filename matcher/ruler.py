@@ -2,12 +2,12 @@
 
 `compile_rules(taxonomy, nlp)` turns the taxonomy into plain JSON-able rules once:
 
-- every name and alias becomes a phrase on NORM (case-insensitive, typographic quotes
-  folded), with hyphen/space and singular/plural variants of the last word taken from
-  spaCy's English lemma lookup table; a variant never steals another concept's alias;
+- every name and alias becomes a LEMMA phrase (the `tpm_lemmas` component's case-folded
+  lookup lemmas: "Schedules", "scheduling" and "schedule" all read "schedule"), with
+  hyphen, slash and space variants; a variant never steals another concept's alias;
 - an alias named by a `case_sensitive` ambiguity block becomes an exact ORTH phrase;
-- the concept's token `patterns` go to a Matcher, `LEMMA` values rewritten as
-  `NORM IN [every form with that lemma]` so no lemmatizer has to run per token.
+- the concept's token `patterns` go to a Matcher as written (their LEMMA values are
+  compared with the same lemmas).
 
 `TaxonomyRuler` runs the matchers, drops hits that break their ambiguity rule
 (`not_followed_by`, `not_preceded_by`, `requires_context` in the same sentence), keeps
@@ -17,12 +17,7 @@ concept id as label and kb_id. Its rules travel with `nlp.to_disk` / `spacy.load
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
-from collections import defaultdict
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -32,66 +27,24 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from matcher.lemmas import LookupLemmas
 from matcher.taxonomy import Ambiguity, Concept, Taxonomy, normalize_alias
 
 RULES_FILE = "rules.json"
-_WORD_RE = re.compile(r"^[a-z]+$")
-
-
-@cache
-def _lemma_table() -> dict[str, str]:
-    """spaCy's English lemma lookup table (word -> lemma), read once per process."""
-    ref = resources.files("spacy_lookups_data") / "data" / "en_lemma_lookup.json.gz"
-    with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
-        return json.load(fh)
-
-
-@cache
-def _forms_by_lemma() -> dict[str, frozenset[str]]:
-    """Lemma -> every lower-case word form the lookup table maps to it (and itself)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for word, lemma in _lemma_table().items():
-        if word.islower():
-            out[lemma].add(word)
-            out[lemma].add(lemma)
-    return {k: frozenset(v) for k, v in out.items()}
-
-
-def word_forms(word: str) -> set[str]:
-    """Every form sharing the lemma of `word` (for LEMMA token patterns).
-
-    >>> sorted(word_forms("dependency"))
-    ['dependencies', 'dependency']
-    """
-    lemma = _lemma_table().get(word, word)
-    return {word, *_forms_by_lemma().get(lemma, frozenset({lemma}))}
-
-
-def number_forms(word: str) -> set[str]:
-    """A singular lower-case noun and its plural forms, from the lemma table.
-
-    A plural is not made singular: the taxonomy lists the singular where it means it.
-
-    >>> sorted(number_forms("milestone")), sorted(number_forms("schedules"))
-    (['milestone', 'milestones'], ['schedules'])
-    """
-    if not _WORD_RE.match(word) or len(word) < 4 or _lemma_table().get(word, word) != word:
-        return {word}
-    forms = {f for f in word_forms(word) if f.endswith("s") and f[:3] == word[:3]}
-    return {word, *forms}
 
 
 def _variants(form: str) -> set[str]:
-    """Hyphen/space and singular/plural variants of one lower-case surface form."""
+    """Hyphen, slash and space variants of one surface form (case is folded by LEMMA).
+
+    >>> sorted(_variants("Cross-team dependencies"))
+    ['cross team dependencies', 'cross-team dependencies']
+    """
     base = form.casefold().replace("\u2019", "'")
-    out = {base, base.replace("-", " ")}
+    out = {base, base.replace("-", " "), re.sub(r"\s*/\s*", " ", base)}
     words = base.split()
     if len(words) == 2 and all(w.isalpha() for w in words):
         out.add("-".join(words))
-    for text in list(out):
-        head, _, last = text.rpartition(" ")
-        out.update(f"{head} {f}".strip() for f in number_forms(last))
-    return out
+    return {re.sub(r"\s+", " ", v).strip() for v in out}
 
 
 def _ambiguous_forms(concept: Concept) -> set[str]:
@@ -100,17 +53,6 @@ def _ambiguous_forms(concept: Concept) -> set[str]:
         return set()
     forms = amb.aliases if amb.aliases is not None else concept.surface_forms
     return {normalize_alias(f) for f in forms}
-
-
-def _rewrite_lemmas(token: dict[str, Any]) -> dict[str, Any]:
-    """Turn a LEMMA constraint into a NORM IN [...] constraint over its word forms."""
-    if "LEMMA" not in token:
-        return token
-    out = {k: v for k, v in token.items() if k != "LEMMA"}
-    value = token["LEMMA"]
-    words = value.get("IN", []) if isinstance(value, dict) else [value]
-    out["NORM"] = {"IN": sorted({f for w in words for f in word_forms(str(w).casefold())})}
-    return out
 
 
 def _rule_dict(amb: Ambiguity) -> dict[str, Any]:
@@ -137,7 +79,7 @@ def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
         for form in concept.surface_forms:
             is_amb = normalize_alias(form) in ambiguous
             strict = is_amb and concept.ambiguity is not None and concept.ambiguity.case_sensitive
-            attr = "ORTH" if strict else "NORM"
+            attr = "ORTH" if strict else "LEMMA"
             key = f"{concept.id}#{rule if is_amb else -1}#{attr}"
             entry = phrases.setdefault(
                 key,
@@ -156,7 +98,7 @@ def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
                 {
                     "key": f"{concept.id}#p{i}",
                     "concept": concept.id,
-                    "pattern": [_rewrite_lemmas(dict(t)) for t in pattern],
+                    "pattern": [dict(t) for t in pattern],
                 }
             )
     return {
@@ -183,15 +125,18 @@ class TaxonomyRuler:
 
     def _set_matchers(self) -> None:
         vocab = self.nlp.vocab
-        self._norm = PhraseMatcher(vocab, attr="NORM")
+        self._lemma = PhraseMatcher(vocab, attr="LEMMA")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         self._keys: dict[int, tuple[str, int]] = {}
         tokenizer = self.nlp.tokenizer
+        lemmas = LookupLemmas(self.nlp)
         for entry in self.rules["phrases"]:
             key = f"{entry['concept']}#{entry['rule']}#{entry['attr']}"
-            matcher = self._orth if entry["attr"] == "ORTH" else self._norm
-            matcher.add(key, list(tokenizer.pipe(entry["forms"])))
+            if entry["attr"] == "ORTH":
+                self._orth.add(key, list(tokenizer.pipe(entry["forms"])))
+            else:
+                self._lemma.add(key, [lemmas(d) for d in tokenizer.pipe(entry["forms"])])
             self._keys[vocab.strings.add(key)] = (entry["concept"], entry["rule"])
         for entry in self.rules["patterns"]:
             self._tokens.add(entry["key"], [entry["pattern"]])
@@ -231,7 +176,7 @@ class TaxonomyRuler:
         return True
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self._norm(doc) + self._orth(doc)
+        matches = self._lemma(doc) + self._orth(doc)
         if self._has_tokens:
             matches += self._tokens(doc)
         spans = []
