@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -105,12 +106,19 @@ def _kill_group(proc: subprocess.Popen[bytes]) -> None:
             continue
 
 
-def _log_tail(log_path: Path, lines: int = 5) -> str:
+_EXC_LINE_RE = re.compile(r"^[\w.]*(?:Error|Exception|Exit): .+")
+
+
+def _log_tail(log_path: Path, lines: int = 3) -> str:
+    """The last exception line of the log (`SomeError: message`), else its last lines."""
     try:
         text = log_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()
     except OSError:
         return ""
-    return " | ".join(text[-lines:])
+    for line in reversed(text):
+        if _EXC_LINE_RE.match(line.strip()):
+            return line.strip()
+    return " | ".join(line.strip() for line in text[-lines:])
 
 
 def crawl_source(

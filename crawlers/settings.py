@@ -77,3 +77,5 @@ FEED_EXPORT_ENCODING = "utf-8"
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
+#: Scrapy 2.19 opens a remote-control HTTP port per crawl by default; a crawler needs none.
+REMOTE_CONTROL_ENABLED = False

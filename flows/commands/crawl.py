@@ -1,14 +1,143 @@
-"""`tpm-match crawl`: not built yet (issue #3)."""
+"""`tpm-match crawl`: crawl job boards into one JSON Lines file of postings.
+
+Each source runs its spider in its own subprocess (crawlers.runner); one failing source
+never stops the others, and the exit status is non-zero only when every source failed.
+`--demo` serves the bundled demo board on a free localhost port and crawls it.
+"""
 
 from __future__ import annotations
 
-import typer
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
 
-from flows.commands.common import not_built
+import typer
+from rich.table import Table
+
+from crawlers.demo_board import DemoBoard
+from crawlers.runner import CrawlResult, crawl_sources, merge_outputs
+from crawlers.sources import Source, SourceError, load_sources
+from flows.commands.common import err_console, fail, out_console, settings_of
+from flows.settings import Settings
+
+#: Local servers need no politeness delay (the demo board and tests).
+LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0}
+
+
+def scrapy_overrides(settings: Settings) -> dict[str, Any]:
+    """The Scrapy settings the tpm-match settings decide.
+
+    The taxonomy path is passed when it exists; the default relative path that does not
+    exist from this working directory falls back to the repository's taxonomy.
+    """
+    overrides: dict[str, Any] = {
+        "USER_AGENT": settings.user_agent,
+        "RETRY_TIMES": settings.crawl_retries,
+        "HTTPCACHE_ENABLED": settings.http_cache,
+        "LOG_LEVEL": settings.log_level,
+    }
+    taxonomy = settings.taxonomy_path
+    if taxonomy.is_file():
+        overrides["TPM_TAXONOMY_PATH"] = str(taxonomy.resolve())
+    elif taxonomy != Settings.model_fields["taxonomy_path"].default:
+        fail(f"taxonomy {taxonomy} does not exist (setting taxonomy_path)")
+    return overrides
+
+
+def summary_table(results: list[CrawlResult], merged: int, seconds: float) -> Table:
+    """One row per source: kept, dropped by the filter, rejected, errors."""
+    table = Table(title=f"crawl: {merged} postings from {len(results)} sources in {seconds:.1f} s")
+    for name, justify in (
+        ("source", "left"),
+        ("ok", "center"),
+        ("kept", "right"),
+        ("dropped by filter", "right"),
+        ("duplicates", "right"),
+        ("rejected", "right"),
+        ("errors", "right"),
+        ("seconds", "right"),
+    ):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in results:
+        table.add_row(
+            r.source_key,
+            "[green]yes[/]" if r.ok else "[red]no[/]",
+            str(r.kept),
+            str(r.dropped_by_filter),
+            str(r.duplicates),
+            str(r.rejected_count),
+            str(len(r.errors)),
+            f"{r.seconds:.1f}",
+        )
+    return table
+
+
+def print_problems(results: list[CrawlResult], limit: int = 20) -> None:
+    """List errors and rejected postings with their reasons (the first `limit` of each)."""
+    for r in results:
+        for message in r.errors[:limit]:
+            err_console.print(f"[red]error[/] {r.source_key}: {message}", highlight=False)
+        for message in r.rejected[:limit]:
+            err_console.print(f"[yellow]rejected[/] {r.source_key}: {message}", highlight=False)
+        if len(r.rejected) > limit:
+            err_console.print(f"  ... and {len(r.rejected) - limit} more (see {r.log_path})")
 
 
 def register(app: typer.Typer) -> None:
     @app.command("crawl")
-    def crawl() -> None:
-        """Crawl job boards into JSON Lines of postings."""
-        not_built("crawling (`tpm-match crawl`)", 3)
+    def crawl(
+        ctx: typer.Context,
+        sources: Annotated[
+            Path | None, typer.Option("--sources", help="sources YAML (default: settings)")
+        ] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="JSON Lines output (default: work_dir)")
+        ] = None,
+        all_titles: Annotated[
+            bool, typer.Option("--all-titles", help="keep every posting, not only TPM roles")
+        ] = False,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="serve the bundled demo board locally and crawl it")
+        ] = False,
+    ) -> None:
+        """Crawl job boards into JSON Lines of postings (one subprocess per source)."""
+        settings = settings_of(ctx)
+        out_path = out or settings.work_dir / "postings.jsonl"
+        overrides = scrapy_overrides(settings)
+        with ExitStack() as stack:
+            if demo:
+                board = stack.enter_context(DemoBoard())
+                chosen: list[Source] = board.sources()
+                overrides |= LOCAL_OVERRIDES
+                err_console.print(f"demo board at {board.base_url} ({len(chosen)} sources)")
+            else:
+                try:
+                    chosen = load_sources(sources or settings.sources_path)
+                except SourceError as exc:
+                    fail(str(exc))
+            if not chosen:
+                fail("no sources to crawl: the sources file lists none")
+            parts = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tpm-crawl-")))
+            started = time.monotonic()
+            results = crawl_sources(
+                chosen,
+                parts,
+                timeout_s=settings.crawl_timeout_s,
+                concurrency=settings.crawl_concurrency,
+                all_titles=all_titles,
+                settings_overrides=overrides,
+            )
+            merged = merge_outputs(results, out_path)
+            elapsed = time.monotonic() - started
+            print_problems(results)
+            out_console.print(summary_table(results, merged, elapsed))
+            out_console.print(f"wrote {merged} postings to {out_path}")
+            for r in results:
+                if not r.ok and r.log_path is not None and r.log_path.exists():
+                    kept_log = out_path.with_name(f"{out_path.name}.{r.log_path.name}")
+                    kept_log.write_bytes(r.log_path.read_bytes())
+                    err_console.print(f"[red]{r.source_key}[/]: log kept in {kept_log}")
+        if results and not any(r.ok for r in results):
+            raise typer.Exit(1)
