@@ -78,6 +78,12 @@ _BOUNDS = {"year": (5_000, 5_000_000), "month": (500, 500_000), "week": (100, 10
 _BOUNDS |= {"day": (20, 20_000), "hour": (5, 2_000)}
 
 
+def _first_period(text: str) -> str | None:
+    """The pay period mentioned first in text ("per year ... three days a week" is year)."""
+    found = [(m.start(), p) for rx, p in _PERIODS if (m := re.search(rx, text))]
+    return min(found)[1] if found else None
+
+
 def _amount(text: str, suffix: str | None) -> float:
     digits = re.sub(r"[,\s]", "", text)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", digits):  # 120.000 (European thousands)
@@ -120,6 +126,8 @@ def parse_salary_text(text: str) -> tuple[float, float, str | None, str] | None:
     (120000.0, 150000.0, 'USD', 'year')
     >>> parse_salary_text("£55k–£65k per annum")
     (55000.0, 65000.0, 'GBP', 'year')
+    >>> parse_salary_text("$98,000 - $118,000 USD per year. Hybrid: three days a week")
+    (98000.0, 118000.0, 'USD', 'year')
     >>> parse_salary_text("USD 60 to 75 per hour")
     (60.0, 75.0, 'USD', 'hour')
     >>> parse_salary_text("We raised $10M - $20M in 2021") is None
@@ -138,8 +146,7 @@ def parse_salary_text(text: str) -> tuple[float, float, str | None, str] | None:
             continue
         tail = (g["tail"] or "").lower()
         head = text[max(0, match.start() - 40) : match.start()].lower()
-        period = next((p for rx, p in _PERIODS if re.search(rx, tail)), None)
-        period = period or next((p for rx, p in _PERIODS if re.search(rx, head)), None)
+        period = _first_period(tail) or _first_period(head)
         period = period or ("year" if low >= 10_000 else None)
         if period is None or low > high:
             continue

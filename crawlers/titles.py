@@ -28,6 +28,7 @@ _EXPAND = {
     "tech": "technical",
     "engr": "engineering",
     "eng": "engineering",
+    "management": "manager",  # "Head of Technical Program Management"
 }
 _WORD_RE = re.compile(r"[^\w]+")
 
@@ -68,6 +69,8 @@ class TitleMatcher:
         >>> m = TitleMatcher.build(["technical program manager", "TPM", "scrum master"])
         >>> m.match("Sr. Technical Program Mgr"), m.match("Technical Programme Manager")
         ('technical program manager', 'technical program manager')
+        >>> m.match("Head of Technical Program Management")
+        'technical program manager'
         >>> m.match("Program Manager, Marketing"), m.match("Product Manager")
         (None, None)
         """

@@ -49,7 +49,11 @@ class AshbySpider(BoardSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         url = f"{self.api_base}/posting-api/job-board/{self.board}?includeCompensation=true"
-        yield scrapy.Request(url, callback=self.parse_board, errback=self.on_error)
+        # dont_filter: a redirect loop must reach REDIRECT_MAX_TIMES and the errback, not
+        # vanish in the duplicate filter.
+        yield scrapy.Request(
+            url, callback=self.parse_board, errback=self.on_error, dont_filter=True
+        )
 
     def parse_board(self, response: Response) -> Iterator[Posting]:
         """Yield one Posting per listed job."""

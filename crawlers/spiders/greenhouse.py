@@ -57,7 +57,11 @@ class GreenhouseSpider(BoardSpider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         url = f"{self.api_base}/v1/boards/{self.board}/jobs?content=true"
-        yield scrapy.Request(url, callback=self.parse_board, errback=self.on_error)
+        # dont_filter: a redirect loop must reach REDIRECT_MAX_TIMES and the errback, not
+        # vanish in the duplicate filter.
+        yield scrapy.Request(
+            url, callback=self.parse_board, errback=self.on_error, dont_filter=True
+        )
 
     def parse_board(self, response: Response) -> Iterator[Posting]:
         """Yield one Posting per job of the board."""

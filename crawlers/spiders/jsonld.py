@@ -55,14 +55,22 @@ class JsonLdSpider(BoardSpider):
         self.follow_re = re.compile(follow) if follow else None
         self.max_pages = 500
         self.pages_followed = 0
+        #: Pages already requested: requests skip Scrapy's duplicate filter (dont_filter) so
+        #: that a redirect loop ends in the errback, so repeats are dropped here instead.
+        self.seen_urls: set[str] = set()
 
     def configure(self, settings: Any) -> None:
         self.max_pages = settings.getint("TPM_JSONLD_MAX_PAGES", 500)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for url in self.start_urls_:
+            self.seen_urls.add(url)
             yield scrapy.Request(
-                url, callback=self.parse_start, errback=self.on_error, cb_kwargs={"start": url}
+                url,
+                callback=self.parse_start,
+                errback=self.on_error,
+                cb_kwargs={"start": url},
+                dont_filter=True,
             )
 
     def parse_start(self, response: Response, start: str) -> Iterator[Posting | scrapy.Request]:
@@ -82,6 +90,7 @@ class JsonLdSpider(BoardSpider):
         yield from self.follow_listing(response)
 
     def follow_sitemap(self, response: Response, start: str) -> Iterator[scrapy.Request]:
+        """Request every page a sitemap lists (nested sitemap indexes are followed too)."""
         text = response.body.decode("utf-8", errors="replace")
         locs = _LOC_RE.findall(text)
         if not locs:
@@ -90,15 +99,19 @@ class JsonLdSpider(BoardSpider):
         nested = "<sitemapindex" in text[:1000].lower()
         for loc in locs:
             url = _rebase(loc, self.api_base or None)
+            if url in self.seen_urls:
+                continue
+            self.seen_urls.add(url)
             if nested:
                 yield scrapy.Request(
                     url,
                     callback=self.parse_start,
                     errback=self.on_error,
                     cb_kwargs={"start": start},
+                    dont_filter=True,
                 )
             elif self._budget():
-                yield scrapy.Request(url, callback=self.parse_job_page, errback=self.on_error)
+                yield self.job_page_request(url)
 
     def _budget(self) -> bool:
         if self.pages_followed >= self.max_pages:
@@ -131,8 +144,15 @@ class JsonLdSpider(BoardSpider):
                 self.crawler, response.url, "listing page has no JobPosting and no job links"
             )
         for url in wanted:
-            if self._budget():
-                yield scrapy.Request(url, callback=self.parse_job_page, errback=self.on_error)
+            if url not in self.seen_urls and self._budget():
+                self.seen_urls.add(url)
+                yield self.job_page_request(url)
+
+    def job_page_request(self, url: str) -> scrapy.Request:
+        """The request for one job page (pages are deduplicated by `seen_urls`)."""
+        return scrapy.Request(
+            url, callback=self.parse_job_page, errback=self.on_error, dont_filter=True
+        )
 
     def parse_job_page(self, response: Response) -> Iterator[Posting]:
         """The JobPostings of one job page."""

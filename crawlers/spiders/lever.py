@@ -59,7 +59,11 @@ class LeverSpider(BoardSpider):
             f"{self.api_base}/v0/postings/{self.board}?mode=json&skip={skip}&limit={self.page_size}"
         )
         return scrapy.Request(
-            url, callback=self.parse_page, errback=self.on_error, cb_kwargs={"skip": skip}
+            url,
+            callback=self.parse_page,
+            errback=self.on_error,
+            cb_kwargs={"skip": skip},
+            dont_filter=True,  # redirect loops must end in the errback, not the dupefilter
         )
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
