@@ -56,6 +56,7 @@ class Cues:
     sentence: re.Pattern[str]
     sentence_kind: dict[str, str]
     negation_words: tuple[str, ...]
+    required_not_after: tuple[str, ...]
     negation_closers: tuple[str, ...]
     number_words: dict[str, int]
     years_not_preceded_by: tuple[str, ...]
@@ -122,6 +123,7 @@ def load_cues(path: str | Path | None = None) -> Cues:
         sentence=phrase_regex(list(sentence_kind)),
         sentence_kind=sentence_kind,
         negation_words=tuple(fold(w) for w in _strings(data, "negation_words", origin)),
+        required_not_after=tuple(fold(w) for w in _strings(data, "required_not_after", origin)),
         negation_closers=tuple(fold(w) for w in _strings(data, "negation_closers", origin)),
         number_words={fold(k): v for k, v in numbers.items()},
         years_not_preceded_by=tuple(

@@ -12,7 +12,7 @@ What it does with the spans the `tpm_taxonomy` component finds:
   responsibilities and unlabelled sections count as required;
 - reports each concept once, with its first required evidence (else its first one);
 - finds years of experience (the posting's minimum: the largest figure among required
-  mentions, else the smallest preferred one) and ties a figure to the concepts that
+  mentions; years stated only as preferred do not count) and ties a figure to the concepts that
   follow it in its sentence ("2 years of experience with Jira");
 - summarises the degree and the career level (title first, then years).
 
@@ -179,7 +179,6 @@ class Extractor:
         """Years mentions per sentence start (offset, value) and the posting's minimum."""
         by_sentence: dict[int, list[tuple[int, float]]] = {}
         required: list[float] = []
-        preferred: list[float] = []
         for mention in self._years.find(doc.text):
             line = lines.at(mention.start)
             if line.section == "boilerplate":
@@ -194,11 +193,10 @@ class Extractor:
             if kind == "negated":
                 continue
             is_required = kind == "required" if kind else line.section != "preferred"
-            (required if is_required else preferred).append(mention.value)
+            if is_required:
+                required.append(mention.value)
             by_sentence.setdefault(sent.start, []).append((mention.end, mention.value))
-        if required:
-            return by_sentence, max(required)
-        return by_sentence, (min(preferred) if preferred else None)
+        return by_sentence, (max(required) if required else None)
 
     def _requirement(
         self, hit: _Hit, years_by_sentence: dict[int, list[tuple[int, float]]]

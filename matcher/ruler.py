@@ -5,6 +5,8 @@
 - every name and alias becomes a LEMMA phrase (the `tpm_lemmas` component's case-folded
   lookup lemmas: "Schedules", "scheduling" and "schedule" all read "schedule"), with
   hyphen, slash and space variants; a variant never steals another concept's alias;
+- a one-word "-ing" alias ("testing", "consulting") is a NORM phrase: its lemma is an
+  everyday word ("test", "consult");
 - an alias named by a `case_sensitive` ambiguity block becomes an exact ORTH phrase;
 - the concept's token `patterns` go to a Matcher as written (their LEMMA values are
   compared with the same lemmas).
@@ -18,6 +20,7 @@ concept id as label and kb_id. Its rules travel with `nlp.to_disk` / `spacy.load
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +28,8 @@ import srsly
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
-from matcher.lemmas import LookupLemmas
+from matcher.lemmas import LookupLemmas, lemma_table
 from matcher.taxonomy import Ambiguity, Concept, Taxonomy, normalize_alias
 
 RULES_FILE = "rules.json"
@@ -44,7 +46,39 @@ def _variants(form: str) -> set[str]:
     words = base.split()
     if len(words) == 2 and all(w.isalpha() for w in words):
         out.add("-".join(words))
+    for text in list(out):
+        head, _, last = text.rpartition(" ")
+        out.add(f"{head} {_unknown_number(last)}")
     return {re.sub(r"\s+", " ", v).strip() for v in out}
+
+
+def _unknown_number(word: str) -> str:
+    """Singular <-> plural of a word the lemma table does not know ("rollouts" -> "rollout").
+
+    >>> _unknown_number("rollouts"), _unknown_number("schedules")
+    ('rollout', 'schedules')
+    """
+    table = lemma_table()
+    if len(word) < 5 or not word.isalpha() or word in table or word in _known_lemmas():
+        return word
+    other = word if word.endswith("ss") else word[:-1] if word.endswith("s") else word + "s"
+    return word if other in table or other in _known_lemmas() else other
+
+
+@cache
+def _known_lemmas() -> frozenset[str]:
+    return frozenset(lemma_table().values())
+
+
+def _exact_only(form: str) -> bool:
+    """A one-word "-ing" alias ("testing", "consulting") matches as written, not by lemma:
+    its lemma ("test", "consult") is a different, everyday word.
+
+    >>> _exact_only("testing"), _exact_only("test automation")
+    (True, False)
+    """
+    word = form.casefold()
+    return word.isalpha() and word.endswith("ing") and lemma_table().get(word, word) != word
 
 
 def _ambiguous_forms(concept: Concept) -> set[str]:
@@ -79,7 +113,7 @@ def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
         for form in concept.surface_forms:
             is_amb = normalize_alias(form) in ambiguous
             strict = is_amb and concept.ambiguity is not None and concept.ambiguity.case_sensitive
-            attr = "ORTH" if strict else "LEMMA"
+            attr = "ORTH" if strict else "NORM" if _exact_only(form) else "LEMMA"
             key = f"{concept.id}#{rule if is_amb else -1}#{attr}"
             entry = phrases.setdefault(
                 key,
@@ -108,6 +142,25 @@ def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
     }
 
 
+def _norms(tokens: Doc | Span) -> str:
+    return " ".join(t.norm_ for t in tokens)
+
+
+def _longest(doc: Doc, candidates: list[tuple[int, int, str, bool]]) -> list[Span]:
+    """Longest non-overlapping spans; on equal length the exact form beats a lemma match,
+    then the earlier start wins ("manage project plans": "project plans" is written as
+    an alias, "manage project" only matches "managing projects" by lemma).
+    """
+    taken: set[int] = set()
+    kept = []
+    for start, end, concept, _ in sorted(candidates, key=lambda c: (c[0] - c[1], not c[3], c[0])):
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        kept.append(Span(doc, start, end, label=concept, kb_id=concept))
+    return sorted(kept, key=lambda span: span.start)
+
+
 class TaxonomyRuler:
     """Finds taxonomy concepts in a Doc; see the module docstring."""
 
@@ -126,17 +179,23 @@ class TaxonomyRuler:
     def _set_matchers(self) -> None:
         vocab = self.nlp.vocab
         self._lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self._norm = PhraseMatcher(vocab, attr="NORM")
         self._orth = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         self._keys: dict[int, tuple[str, int]] = {}
+        self._exact: set[tuple[str, str]] = set()
         tokenizer = self.nlp.tokenizer
         lemmas = LookupLemmas(self.nlp)
         for entry in self.rules["phrases"]:
             key = f"{entry['concept']}#{entry['rule']}#{entry['attr']}"
             if entry["attr"] == "ORTH":
                 self._orth.add(key, list(tokenizer.pipe(entry["forms"])))
+            elif entry["attr"] == "NORM":
+                self._norm.add(key, list(tokenizer.pipe(entry["forms"])))
             else:
-                self._lemma.add(key, [lemmas(d) for d in tokenizer.pipe(entry["forms"])])
+                docs = [lemmas(d) for d in tokenizer.pipe(entry["forms"])]
+                self._lemma.add(key, docs)
+                self._exact.update((entry["concept"], _norms(d)) for d in docs)
             self._keys[vocab.strings.add(key)] = (entry["concept"], entry["rule"])
         for entry in self.rules["patterns"]:
             self._tokens.add(entry["key"], [entry["pattern"]])
@@ -176,16 +235,19 @@ class TaxonomyRuler:
         return True
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = self._lemma(doc) + self._orth(doc)
+        matches = self._lemma(doc)
+        n_lemma = len(matches)
+        matches += self._norm(doc) + self._orth(doc)
         if self._has_tokens:
             matches += self._tokens(doc)
-        spans = []
-        for key, start, end in matches:
+        candidates = []
+        for i, (key, start, end) in enumerate(matches):
             concept, rule = self._keys[key]
             if rule >= 0 and not self._allowed(doc, start, end, rule):
                 continue
-            spans.append(Span(doc, start, end, label=concept, kb_id=concept))
-        doc.spans[self.spans_key] = filter_spans(spans)
+            exact = i >= n_lemma or (concept, _norms(doc[start:end])) in self._exact
+            candidates.append((start, end, concept, exact))
+        doc.spans[self.spans_key] = _longest(doc, candidates)
         return doc
 
     def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:

@@ -56,11 +56,12 @@ def _heading(line: str, cues: Cues) -> tuple[bool, str | None]:
     folded = re.sub(r"\s+", " ", fold(clean))
     if folded in cues.headings.get(kind, ()):
         return True, kind
-    if colon:
+    if colon or len(words) <= 4:
         cue_words = max(
             (len(p.split()) for p in cues.headings[kind] if folded.startswith(p)), default=0
         )
-        return cue_words * 2 >= len(words), kind if cue_words * 2 >= len(words) else None
+        if cue_words * 2 >= len(words):
+            return True, kind
     return False, None
 
 
@@ -131,6 +132,9 @@ def sentence_cues(sentence: str, cues: Cues) -> list[Cue]:
     found: list[Cue] = []
     for m in cues.sentence.finditer(folded):
         kind = cues.sentence_kind.get(re.sub(r"\s+", " ", m.group(0)), "required")
+        previous = folded[: m.start()].split()[-1:]
+        if kind == "required" and previous and previous[0] in cues.required_not_after:
+            continue
         label = folded[m.end() : m.end() + 2].lstrip(" *_").startswith(":")
         found.append(Cue(kind, m.start(), m.end(), label))
     for word in cues.negation_words:
