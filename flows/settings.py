@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     crawl_concurrency: int = Field(default=2, ge=1)
     crawl_timeout_s: float = Field(default=900.0, gt=0)
     crawl_retries: int = Field(default=2, ge=0)
+    crawl_retry_delay_s: float = Field(default=10.0, ge=0)  # first retry; doubles after
     http_cache: bool = False
     user_agent: str = "tpm-match/0.1 (+https://github.com/tpm-match/tpm-match)"
     # extraction and scoring

@@ -1,0 +1,189 @@
+"""What one nightly run did: counts per stage and source, errors, status, demand changes.
+
+`RunSummary` is built up by the nightly flow, turned into the warehouse's `RunRecord`
+(the `runs` row) and into the Prefect markdown artifact, and returned by the flow as a
+plain dict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from warehouse import RunRecord, SkillDemandRow
+
+Status = Literal["running", "success", "partial", "failed"]
+
+
+@dataclass(slots=True)
+class DemandChange:
+    """How many open postings ask for one concept, before and after the run."""
+
+    concept_id: str
+    concept_name: str
+    before: int
+    after: int
+
+    @property
+    def delta(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(slots=True)
+class RunSummary:
+    """The facts of one run; `status` is decided by `finish`."""
+
+    run_id: str
+    started_at: datetime
+    status: Status = "running"
+    finished_at: datetime | None = None
+    stage_counts: dict[str, Any] = field(default_factory=dict)
+    source_counts: dict[str, Any] = field(default_factory=dict)
+    source_errors: dict[str, list[str]] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    demand_changes: list[DemandChange] = field(default_factory=list)
+    warehouse_path: str = ""
+
+    def add_source_error(self, key: str, message: str) -> None:
+        """Record an error of one source (a crawl failure, an unreadable line)."""
+        self.source_errors.setdefault(key, []).append(message)
+
+    def finish(self, *, sources_ok: int, sources_failed: int, status: Status | None = None) -> None:
+        """Decide the status: failed when nothing was crawled, partial when a source failed.
+
+        >>> s = RunSummary("r", datetime(2026, 1, 1, tzinfo=UTC))
+        >>> s.finish(sources_ok=2, sources_failed=1); s.status
+        'partial'
+        >>> s.finish(sources_ok=0, sources_failed=3); s.status
+        'failed'
+        >>> s.finish(sources_ok=3, sources_failed=0); s.status
+        'success'
+        """
+        self.finished_at = datetime.now(UTC)
+        if status is not None:
+            self.status = status
+        elif sources_ok == 0 and sources_failed > 0:
+            self.status = "failed"
+        elif sources_failed:
+            self.status = "partial"
+        else:
+            self.status = "success"
+
+    def record(self) -> RunRecord:
+        """The warehouse `runs` row (flow-level errors are kept under the key '*')."""
+        errors: dict[str, Any] = dict(self.source_errors)
+        if self.errors:
+            errors["*"] = list(self.errors)
+        return RunRecord(
+            run_id=self.run_id,
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            status=self.status,
+            stage_counts=self.stage_counts,
+            source_counts=self.source_counts,
+            source_errors=errors,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the flow's return value)."""
+        data = asdict(self)
+        data["started_at"] = self.started_at.isoformat()
+        data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
+        return data
+
+
+def demand_totals(rows: Iterable[SkillDemandRow]) -> dict[str, tuple[str, int]]:
+    """Open-posting count per concept over all weeks: {concept_id: (name, count)}."""
+    totals: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for row in rows:
+        totals[row.concept_id] += row.total_count
+        names[row.concept_id] = row.concept_name
+    return {cid: (names[cid], count) for cid, count in totals.items()}
+
+
+def demand_changes(
+    before: dict[str, tuple[str, int]], after: dict[str, tuple[str, int]], top: int = 8
+) -> list[DemandChange]:
+    """The `top` concepts whose demand moved most (largest absolute change first).
+
+    >>> before = {"a": ("Jira", 3), "b": ("Agile", 5)}
+    >>> after = {"a": ("Jira", 4), "c": ("OKRs", 2)}
+    >>> [(c.concept_id, c.delta) for c in demand_changes(before, after)]
+    [('b', -5), ('c', 2), ('a', 1)]
+    """
+    changes = []
+    for cid in before.keys() | after.keys():
+        name = (after.get(cid) or before[cid])[0]
+        old = before.get(cid, ("", 0))[1]
+        new = after.get(cid, ("", 0))[1]
+        if old != new:
+            changes.append(DemandChange(cid, name, old, new))
+    changes.sort(key=lambda c: (-abs(c.delta), c.concept_id))
+    return changes[:top]
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def markdown(summary: RunSummary) -> str:
+    """The Prefect artifact: status, counts per stage and source, failures, demand changes."""
+    lines = [
+        f"# tpm-match nightly run `{summary.run_id}`: **{summary.status}**",
+        "",
+        f"Started {summary.started_at:%Y-%m-%d %H:%M:%S} UTC"
+        + (f", finished {summary.finished_at:%H:%M:%S} UTC" if summary.finished_at else "")
+        + (f"; warehouse `{summary.warehouse_path}`" if summary.warehouse_path else ""),
+        "",
+        "## Stages",
+        "",
+    ]
+    stage_rows = []
+    for stage, value in summary.stage_counts.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items())
+        stage_rows.append([stage, value])
+    lines += _table(["stage", "counts"], stage_rows)
+    if summary.source_counts:
+        lines += ["", "## Sources", ""]
+        rows = []
+        for key, counts in sorted(summary.source_counts.items()):
+            errors = len(summary.source_errors.get(key, []))
+            rows.append(
+                [
+                    key,
+                    "ok" if counts.get("ok") else "**failed**",
+                    counts.get("kept", 0),
+                    counts.get("dropped_by_filter", 0),
+                    counts.get("rejected", 0),
+                    errors,
+                ]
+            )
+        lines += _table(["source", "crawl", "kept", "not TPM", "rejected", "errors"], rows)
+    failures = {k: v for k, v in summary.source_errors.items() if v}
+    if failures or summary.errors:
+        lines += ["", "## Failures", ""]
+        for key, messages in sorted(failures.items()):
+            for message in messages[:5]:
+                lines.append(f"- `{key}`: {message}")
+            if len(messages) > 5:
+                lines.append(f"- `{key}`: … and {len(messages) - 5} more")
+        lines += [f"- {message}" for message in summary.errors]
+    lines += ["", "## Biggest changes in skill demand (open postings asking)", ""]
+    if summary.demand_changes:
+        lines += _table(
+            ["concept", "before", "after", "change"],
+            [
+                [f"{c.concept_name} (`{c.concept_id}`)", c.before, c.after, f"{c.delta:+d}"]
+                for c in summary.demand_changes
+            ],
+        )
+    else:
+        lines.append("No change since the previous run.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,139 @@
+"""The Prefect tasks of the nightly flow: crawl one source, read its output, extract, score.
+
+Each task is a thin wrapper around the room that does the work (crawlers, matcher); the
+business rules live there. Large inputs are passed wrapped in `quote()` by the flow so
+that Prefect does not walk them looking for futures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from crawlers.runner import CrawlResult, crawl_source
+from crawlers.sources import Source
+from flows.progress import emit
+from matcher.models import Extraction, Match, Posting
+from matcher.taxonomy import Taxonomy
+
+
+class CrawlFailed(RuntimeError):
+    """A crawl that ended badly; carries the CrawlResult so the flow can record it."""
+
+    def __init__(self, result: CrawlResult) -> None:
+        errors = "; ".join(str(e) for e in result.errors) or "no error message"
+        super().__init__(f"crawl of {result.source_key} failed: {errors}")
+        self.result = result
+
+
+def _crawl_run_name() -> str:
+    from prefect.runtime import task_run
+
+    source = task_run.parameters.get("source")
+    return f"crawl-{getattr(source, 'key', 'source')}"
+
+
+@task(name="crawl-source", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
+def crawl_source_task(
+    source: Source,
+    out_path: Path,
+    timeout_s: float,
+    all_titles: bool = False,
+    settings_overrides: dict[str, Any] | None = None,
+) -> CrawlResult:
+    """Crawl one source into `out_path` (JSON Lines) in a Scrapy subprocess.
+
+    The subprocess has its own hard timeout (`timeout_s`): Prefect's task timeouts cannot
+    stop blocking code. A crawl that is not ok raises CrawlFailed, so Prefect retries it
+    with backoff; the flow records the last failure and carries on with the others.
+    """
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    result = crawl_source(
+        source,
+        out_path,
+        timeout_s=timeout_s,
+        all_titles=all_titles,
+        settings_overrides=settings_overrides,
+    )
+    if not result.ok:
+        raise CrawlFailed(result)
+    return result
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """Postings read from one crawl output, and the lines that could not be read."""
+
+    postings: list[Posting] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def read_postings(path: Path) -> ReadResult:
+    """Read a crawl's JSON Lines; a bad line is reported (file:line) and skipped."""
+    out = ReadResult()
+    if not path.exists():
+        return out
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+                out.postings.append(Posting.from_dict(data))
+            except (ValueError, TypeError, KeyError) as exc:
+                out.errors.append(f"{path}:{number}: not a posting ({exc})")
+    return out
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(
+    taxonomy: Taxonomy,
+    postings: Sequence[Posting],
+    batch_size: int,
+    n_process: int,
+    cache_dir: Path | None = None,
+) -> list[Extraction]:
+    """Extract requirements from `postings` (only the new or changed ones are passed)."""
+    if not postings:
+        emit("extract", "nothing new or changed to extract", completed=0, total=0, done=True)
+        return []
+    from matcher.extract import Extractor
+
+    total = len(postings)
+    emit("extract", f"loading the spaCy pipeline for {total} postings", completed=0, total=total)
+    extractor = Extractor(taxonomy, cache_dir=cache_dir)
+    items: Iterable[tuple[str, str, str]] = ((p.id, p.description_text, p.title) for p in postings)
+    out: list[Extraction] = []
+    step = max(1, total // 50)
+    for extraction in extractor.extract_many(items, batch_size=batch_size, n_process=n_process):
+        out.append(extraction)
+        if len(out) % step == 0 or len(out) == total:
+            emit("extract", f"extracted {len(out)}/{total}", completed=len(out), total=total)
+    emit("extract", f"extracted {len(out)} postings", completed=total, total=total, done=True)
+    return out
+
+
+@task(name="score", cache_policy=NO_CACHE)
+def score_task(
+    candidates: Sequence[Any],
+    pairs: Sequence[tuple[Posting, Extraction]],
+    config: Any,
+    taxonomy: Taxonomy,
+    top_k: int,
+) -> list[Match]:
+    """Score every registered candidate against every open posting (top_k each)."""
+    from matcher.scoring_matrix import score_all
+
+    if not candidates or not pairs:
+        emit("score", "no candidates or no open postings to score", done=True)
+        return []
+    emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
+    matches = score_all(list(candidates), list(pairs), config, top_k, taxonomy=taxonomy)
+    emit("score", f"{len(matches)} matches", done=True)
+    return matches
