@@ -3,7 +3,9 @@
     python bench/eval_extract.py            # tables for our set, the Google TPM rows, both
     python bench/eval_extract.py --errors   # plus every false positive/negative with evidence
 
-Our set is `tests/data/labelled/` (postings we wrote); the Google TPM rows are read from
+Our sets are in `tests/data/labelled/`: `postings.jsonl` (the set the extractor was tuned
+against) and `heldout_postings.jsonl` (written later, measured once before anyone saw it;
+see its README). The Google TPM rows are read from
 `../shared/data/google-job-skills/job_skills.csv` (relative to the repository root) and
 labelled in `tests/data/google_tpm_labels.jsonl`. The labelling rules are in
 `tests/data/labelled/README.md`. Exit status 1 when a target is missed.
@@ -47,6 +49,11 @@ def load_sets(google_csv: Path) -> list[DataSet]:
         load_postings(LABELLED / "postings.jsonl"),
         load_labels(LABELLED / "labels.jsonl"),
     )
+    heldout = (
+        "heldout",
+        load_postings(LABELLED / "heldout_postings.jsonl"),
+        load_labels(LABELLED / "heldout_labels.jsonl"),
+    )
     if not google_csv.is_file():
         sys.exit(
             f"error: {google_csv} is missing. The Google TPM rows are read from the shared "
@@ -54,7 +61,7 @@ def load_sets(google_csv: Path) -> list[DataSet]:
             "out, or pass --google-csv PATH"
         )
     google_postings, google_labels = load_google_tpm(google_csv, GOOGLE_LABELS)
-    return [ours, ("google", google_postings, google_labels)]
+    return [ours, heldout, ("google", google_postings, google_labels)]
 
 
 def _pct(value: float | None) -> str:
