@@ -14,7 +14,12 @@ from typing import Any, ClassVar, Self
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -72,7 +77,11 @@ def describe_failure(failure: Failure, timeout_s: float | None = None) -> str:
         status = exc.response.status
         hint = _HTTP_HINTS.get(status, "server error, still failing after the retries")
         return f"HTTP {status}: {hint}"
-    if isinstance(exc, TimeoutError | TCPTimedOutError):
+    if isinstance(exc, DownloadConnectionRefusedError):
+        return f"connection refused (the host is down?): {exc}"
+    if isinstance(exc, DownloadCancelledError):
+        return f"download cancelled (larger than DOWNLOAD_MAXSIZE?): {exc}"
+    if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
         after = f" after {timeout_s:g} s" if timeout_s else ""
         return f"timed out{after} (and on every retry)"
     if isinstance(exc, DNSLookupError):

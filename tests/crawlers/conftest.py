@@ -1,0 +1,170 @@
+"""Fault server and batched subprocess crawls for the crawler tests.
+
+Every subprocess crawl costs a few seconds (Python + Scrapy start-up), so the fault
+cases share one threaded pytest-httpserver and run as ONE batch through
+`crawl_sources` (several at a time); each test then asserts on its source's result.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from crawlers.runner import CrawlResult, crawl_sources
+from crawlers.sources import Source
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crawlers"
+
+#: Small delays and timeouts so that the retry, timeout and redirect cases stay fast.
+FAST: dict[str, Any] = {
+    "AUTOTHROTTLE_START_DELAY": 0,
+    "DOWNLOAD_DELAY": 0,
+    "DOWNLOAD_TIMEOUT": 3,
+    "RETRY_TIMES": 1,
+    "RETRY_BACKOFF_BASE": 0.1,
+    "RETRY_BACKOFF_MAX": 2,
+}
+ROBOTS = "User-agent: *\nDisallow: /v1/boards/private/\n"
+SLOW_SECONDS = 8
+
+
+def lever_handler(path: Path):
+    """Serve a JSON array file with Lever's skip/limit paging."""
+
+    def handle(request: Request) -> Response:
+        postings = json.loads(path.read_text(encoding="utf-8"))
+        skip = int(request.args.get("skip", 0))
+        limit = int(request.args.get("limit", len(postings)))
+        body = json.dumps(postings[skip : skip + limit])
+        return Response(body, content_type="application/json")
+
+    return handle
+
+
+def _slow(request: Request) -> Response:
+    time.sleep(SLOW_SECONDS)
+    return Response('{"jobs": []}', content_type="application/json")
+
+
+def tpm_job(n: int, title: str = "Technical Program Manager, Platform", **extra: Any) -> dict:
+    """An Ashby job object."""
+    return {
+        "id": f"job-{n}",
+        "title": title,
+        "location": "Remote (US)",
+        "workplaceType": "Remote",
+        "employmentType": "FullTime",
+        "publishedAt": "2026-10-01T12:00:00.000+00:00",
+        "jobUrl": f"https://jobs.ashbyhq.com/fixture/job-{n}",
+        "descriptionHtml": f"<p>Posting {n}: run the platform roadmap.</p>",
+        **extra,
+    }
+
+
+@pytest.fixture(scope="session")
+def fault_server() -> Iterator[HTTPServer]:
+    """One threaded local server answering every fault case at its native API path."""
+    server = HTTPServer(threaded=True)
+    server.start()
+    ok_json = {"content_type": "application/json"}
+    server.expect_request("/robots.txt").respond_with_data(ROBOTS)
+    # malformed JSON body
+    server.expect_request("/v1/boards/broken/jobs").respond_with_data(
+        '{"jobs": [{"id": 1, "title": "Technical Program Manager"', **ok_json
+    )
+    # missing title / description / date, duplicates, escaped HTML, entries without id
+    server.expect_request("/v1/boards/gaps/jobs").respond_with_data(
+        (FIXTURES / "greenhouse-gaps.json").read_bytes(), **ok_json
+    )
+    server.expect_request("/v1/boards/empty/jobs").respond_with_json(
+        {"jobs": [], "meta": {"total": 0}}
+    )
+    server.expect_request("/v1/boards/gone/jobs").respond_with_json({"status": 404}, status=404)
+    server.expect_request("/v1/boards/loop/jobs").respond_with_data(
+        "", status=302, headers={"Location": "/v1/boards/loop/jobs?content=true"}
+    )
+    server.expect_request("/v1/boards/private/jobs").respond_with_json({"jobs": []})
+    # non-UTF-8 bytes (Latin-1 é) inside a JSON body without a charset
+    latin = (
+        b'[{"id": "l-1", "text": "Technical Program Manager, Caf\xe9 Systems",'
+        b' "categories": {"location": "Lyon, France", "commitment": "Full-time"},'
+        b' "createdAt": 1760000000000, "hostedUrl": "https://jobs.lever.co/latin/l-1",'
+        b' "description": "<p>Caf\xe9 ordering platform rollout.</p>"},'
+        b' {"id": "l-2", "text": "IT Project Manager", "createdAt": 1760000000000,'
+        b' "hostedUrl": "https://jobs.lever.co/latin/l-2", "description": "<p>Plain ASCII.</p>"}]'
+    )
+    server.expect_request("/v0/postings/latin").respond_with_data(latin, **ok_json)
+    # 503 with Retry-After once, then the real page
+    server.expect_oneshot_request("/v0/postings/flaky").respond_with_data(
+        "busy", status=503, headers={"Retry-After": "1"}
+    )
+    flaky = [
+        {
+            "id": "f-1",
+            "text": "Scrum Master",
+            "createdAt": "1760000000000",
+            "hostedUrl": "https://jobs.lever.co/flaky/f-1",
+            "description": "<p>Facilitate the ceremonies.</p>",
+        }
+    ]
+    server.expect_request("/v0/postings/flaky").respond_with_json(flaky)
+    # a 10 MB description next to a normal posting
+    huge = {
+        "jobs": [
+            tpm_job(1, descriptionHtml="<p>" + "x" * (10 * 1024 * 1024) + "</p>"),
+            tpm_job(2, title="Technical Project Manager, Billing"),
+        ]
+    }
+    server.expect_request("/posting-api/job-board/huge").respond_with_json(huge)
+    server.expect_request("/posting-api/job-board/slow").respond_with_handler(_slow)
+    # JSON-LD site (good, microdata, invalid JSON-LD, not a JobPosting)
+    for page in sorted((FIXTURES / "site").rglob("*.html")):
+        rel = page.relative_to(FIXTURES).as_posix()
+        server.expect_request(f"/{rel}").respond_with_data(
+            page.read_bytes(), content_type="text/html; charset=utf-8"
+        )
+    yield server
+    server.clear()
+    server.stop()
+
+
+def fault_sources(base: str) -> list[Source]:
+    """One source per fault case, all on the fault server."""
+    gh = [
+        Source(type="greenhouse", board=b, api_base=base)
+        for b in ("broken", "gaps", "empty", "gone", "loop", "private")
+    ]
+    return [
+        *gh,
+        Source(type="lever", company="latin", api_base=base),
+        Source(type="lever", company="flaky", api_base=base),
+        Source(type="ashby", board="huge", api_base=base),
+        Source(type="ashby", board="slow", api_base=base),
+        Source(type="jsonld", urls=[f"{base}/site/careers.html"]),
+    ]
+
+
+@pytest.fixture(scope="session")
+def fault_results(
+    fault_server: HTTPServer, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, CrawlResult]:
+    """Crawl every fault source (TPM filter on) in one batch; results by source key."""
+    base = fault_server.url_for("").rstrip("/")
+    out = tmp_path_factory.mktemp("faults")
+    results = crawl_sources(
+        fault_sources(base), out, timeout_s=90, concurrency=4, settings_overrides=FAST
+    )
+    return {r.source_key: r for r in results}
+
+
+def read_jsonl(path: Path | None) -> list[dict[str, Any]]:
+    """The postings a crawl wrote."""
+    assert path is not None
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
