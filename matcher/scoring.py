@@ -1,0 +1,311 @@
+"""Explainable 0-100 match scores for one (candidate, posting) pair. Pure and deterministic.
+
+    score = 100 * sum(weight_k * credit_k) / sum(weight_k of the components that apply)
+            - credential penalty,  clipped to [0, 100]
+
+Components (weights and every threshold in `scoring.yaml`, see matcher/scoring_config.py):
+required and preferred coverage (weighted by kind, per-concept years), total years,
+degree, level, location and salary. A missing required credential subtracts points,
+softened when the posting's sentence says "or equivalent" or when the candidate holds
+another credential of the same taxonomy category. The breakdown gives each component's
+points (they add up to the score before clipping). `matcher.scoring_matrix` computes the
+same numbers for all pairs at once; tests hold the two to each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from matcher.models import Extraction, Match, Posting
+from matcher.profile import CandidateFacts
+from matcher.scoring_config import (
+    COMPONENTS,
+    ScoringConfig,
+    ScoringConfigError,
+    load_scoring_config,
+)
+from matcher.taxonomy import Taxonomy, normalize_alias
+
+__all__ = [
+    "Ask",
+    "ScoringConfig",
+    "ScoringConfigError",
+    "annual_amount",
+    "component_credits",
+    "concept_years_credit",
+    "credential_penalty",
+    "final_score",
+    "load_scoring_config",
+    "location_case",
+    "place_matches",
+    "posting_asks",
+    "score_pair",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Ask:
+    """One concept a posting asks for, after merging repeats (required wins, most years)."""
+
+    concept_id: str
+    name: str
+    kind: str
+    category: str
+    required: bool
+    weight: float
+    years: float | None
+    evidence: str
+    #: a credential ask whose sentence says "or equivalent" (never set for other kinds)
+    softened: bool
+
+
+def final_score(raw: float) -> float:
+    """Round a raw score or points to 2 decimals, first dropping float noise below 1e-6.
+
+    Both scorers sum the same terms in different orders; rounding to 6 places first makes
+    a value like 42.625000000001 and 42.624999999999 round the same way.
+
+    >>> final_score(42.625000000001), final_score(42.624999999999), final_score(-0.0)
+    (42.62, 42.62, 0.0)
+    """
+    return round(round(raw, 6), 2) + 0.0
+
+
+def _softened(evidence: str, config: ScoringConfig) -> bool:
+    text = evidence.casefold()
+    return any(p in text for p in _phrases(tuple(config.credentials.equivalence_phrases)))
+
+
+@lru_cache(maxsize=8)
+def _phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.casefold() for p in phrases)
+
+
+def posting_asks(extraction: Extraction, taxonomy: Taxonomy, config: ScoringConfig) -> list[Ask]:
+    """The posting's concepts in first-seen order, one per id, excluded kinds left out."""
+    merged: dict[str, Ask] = {}
+    for req in extraction.requirements:
+        concept = taxonomy.by_id.get(req.id)
+        kind = concept.kind if concept else req.kind
+        if kind in config.coverage_exclude_kinds:
+            continue
+        years = req.years if req.years and req.years > 0 else None
+        ask = Ask(
+            concept_id=req.id,
+            name=concept.name if concept else req.name,
+            kind=kind,
+            category=concept.category if concept else kind,
+            required=req.required,
+            weight=config.kind_weight(kind),
+            years=years,
+            evidence=req.evidence,
+            softened=kind == "credential" and _softened(req.evidence, config),
+        )
+        old = merged.get(req.id)
+        if old is None:
+            merged[req.id] = ask
+            continue
+        keep = ask if (ask.required and not old.required) else old
+        most = max((y for y in (old.years, ask.years) if y is not None), default=None)
+        merged[req.id] = replace(
+            keep,
+            required=old.required or ask.required,
+            years=most,
+            softened=old.softened or ask.softened,
+        )
+    return list(merged.values())
+
+
+def concept_years_credit(
+    candidate_years: float | None, asked_years: float | None, config: ScoringConfig
+) -> float:
+    """Credit for a held concept against the years the posting asks for it."""
+    if asked_years is None:
+        return 1.0
+    if candidate_years is None:
+        return config.concept_years.unknown_credit
+    return min(1.0, max(config.concept_years.floor, candidate_years / asked_years))
+
+
+def place_matches(candidate_location: str | None, posting_location: str | None) -> bool:
+    """True when the candidate's place (the part before the first comma) is in the posting's.
+
+    >>> place_matches("Austin, TX", "Austin, Texas or Remote (US)")
+    True
+    >>> place_matches("Austin, TX", "Boston, MA"), place_matches(None, "Boston")
+    (False, False)
+    """
+    if not candidate_location or not posting_location:
+        return False
+    place = normalize_alias(candidate_location.split(",")[0])
+    return bool(place) and place in normalize_alias(posting_location)
+
+
+def location_case(posting: Posting, candidate_location: str | None) -> str | None:
+    """The posting's situation for the location component (None: nothing is known)."""
+    if posting.remote is True:
+        return "remote"
+    if posting.remote is None and not posting.location:
+        return None
+    same = place_matches(candidate_location, posting.location)
+    prefix = "onsite" if posting.remote is False else "unknown"
+    return f"{prefix}_{'same_place' if same else 'elsewhere'}"
+
+
+def annual_amount(amount: float | None, period: str | None, config: ScoringConfig) -> float | None:
+    """An amount per year (None when the amount or its period is unknown)."""
+    factor = config.period_factor(period)
+    if amount is None or factor is None:
+        return None
+    return float(amount) * factor
+
+
+def _salary_credit(c: CandidateFacts, p: Posting, config: ScoringConfig) -> float | None:
+    desired = annual_amount(c.salary_min, c.salary_period, config)
+    top_raw = p.salary_max if p.salary_max is not None else p.salary_min
+    top = annual_amount(top_raw, p.salary_period, config)
+    if desired is None or top is None or desired <= 0:
+        return None
+    if not p.salary_currency or not c.salary_currency:
+        return None
+    if p.salary_currency.upper() != c.salary_currency.upper():
+        return None
+    if top >= desired:
+        return 1.0
+    return max(0.0, 1.0 - (desired - top) / (desired * config.salary.tolerance))
+
+
+def _field_match(candidate_field: str | None, fields: list[str]) -> bool:
+    if not candidate_field:
+        return False
+    mine = normalize_alias(candidate_field)
+    return any(normalize_alias(f) in mine or mine in normalize_alias(f) for f in fields if f)
+
+
+def _degree_credit(c: CandidateFacts, e: Extraction, config: ScoringConfig) -> float | None:
+    degree = e.degree
+    if degree is None or degree.level is None or degree.level not in config.degree.ranks:
+        return None
+    mine = config.degree.ranks.get(c.degree_level, 0) if c.degree_level else 0  # type: ignore[call-overload]
+    if mine >= config.degree.ranks[degree.level]:  # type: ignore[index]
+        fields = [f for f in degree.fields if f]
+        if fields and not _field_match(c.degree_field, fields):
+            return config.degree.field_mismatch_credit
+        return 1.0
+    credit = config.degree.missing_credit
+    if degree.or_equivalent:
+        credit = max(credit, config.degree.or_equivalent_credit)
+    if not degree.required:
+        credit = max(credit, config.degree.preferred_missing_credit)
+    return credit
+
+
+def _coverage(
+    c: CandidateFacts, asks: list[Ask], required: bool, config: ScoringConfig
+) -> float | None:
+    total = held = 0.0
+    for ask in asks:
+        if ask.required != required:
+            continue
+        total += ask.weight
+        if ask.concept_id in c.concepts:
+            held += ask.weight * concept_years_credit(c.concepts[ask.concept_id], ask.years, config)
+    if total <= 0:
+        return config.empty_required_credit if required else None
+    return held / total
+
+
+def credential_penalty(
+    c: CandidateFacts, asks: list[Ask], taxonomy: Taxonomy, config: ScoringConfig
+) -> float:
+    """Points taken off for required credentials the candidate lacks (softened, capped)."""
+    held_categories = {
+        taxonomy.by_id[cid].category
+        for cid in c.concepts
+        if cid in taxonomy.by_id and taxonomy.by_id[cid].kind == "credential"
+    }
+    cfg = config.credentials
+    total = 0.0
+    for ask in asks:
+        if not ask.required or ask.kind != "credential" or ask.concept_id in c.concepts:
+            continue
+        points = cfg.missing_required_penalty
+        if ask.softened:
+            points *= cfg.or_equivalent_factor
+        if ask.category in held_categories:
+            points *= cfg.same_category_factor
+        total += points
+    return min(total, cfg.max_penalty)
+
+
+def component_credits(
+    c: CandidateFacts,
+    posting: Posting,
+    extraction: Extraction,
+    asks: list[Ask],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+) -> dict[str, float | None]:
+    """Each component's credit in [0, 1], or None when it does not apply to this pair."""
+    years: float | None = None
+    ask_years = extraction.min_years_experience
+    if ask_years is not None and ask_years > 0 and c.total_years is not None:
+        years = min(1.0, c.total_years / ask_years) ** config.years.exponent
+    level: float | None = None
+    posting_level = taxonomy.by_id.get(extraction.level) if extraction.level else None
+    if posting_level is not None and posting_level.rank is not None and c.level_rank is not None:
+        level = config.level_credit(abs(c.level_rank - posting_level.rank))
+    case = location_case(posting, c.location)
+    return {
+        "required": _coverage(c, asks, True, config),
+        "preferred": _coverage(c, asks, False, config),
+        "years": years,
+        "degree": _degree_credit(c, extraction, config),
+        "level": level,
+        "location": None if case is None else config.location.credit(c.remote_pref, case),
+        "salary": _salary_credit(c, posting, config),
+    }
+
+
+def score_pair(
+    candidate: CandidateFacts,
+    posting: Posting,
+    extraction: Extraction,
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+) -> Match:
+    """Score one candidate against one posting, with the breakdown that explains it.
+
+    The breakdown maps each applicable component to its points and always holds
+    `credential_penalty` (0 or negative); the points add up to the score before clipping.
+    """
+    asks = posting_asks(extraction, taxonomy, config)
+    credits = component_credits(candidate, posting, extraction, asks, taxonomy, config)
+    total_weight = sum(config.component_weight(k) for k in COMPONENTS if credits[k] is not None)
+    breakdown: dict[str, float] = {}
+    raw = 0.0
+    for name in COMPONENTS:
+        credit = credits[name]
+        if credit is None:
+            continue
+        points = (
+            100.0 * config.component_weight(name) * credit / total_weight if total_weight else 0.0
+        )
+        breakdown[name] = final_score(points)
+        raw += points
+    penalty = credential_penalty(candidate, asks, taxonomy, config)
+    breakdown["credential_penalty"] = final_score(-penalty)
+    score = min(100.0, max(0.0, raw - penalty))
+    held = [a.concept_id for a in asks if a.concept_id in candidate.concepts]
+    return Match(
+        candidate_id=candidate.candidate_id,
+        posting_id=posting.id,
+        score=final_score(score),
+        breakdown=breakdown,
+        matched=held,
+        missing_required=[a.concept_id for a in asks if a.required and a.concept_id not in held],
+        missing_preferred=[
+            a.concept_id for a in asks if not a.required and a.concept_id not in held
+        ],
+    )

@@ -1,0 +1,305 @@
+"""All-pairs scoring with numpy / scipy.sparse: the same numbers as `scoring.score_pair`.
+
+Scores are computed per block of postings as three matrix products against constant
+candidate-side matrices (see matcher/scoring_prep.py): the numerator (weighted coverage
+plus the context components through one-hot candidate groups), the denominator (the
+weights of the components that apply) and the credential penalty. Per-concept years are
+a sparse correction over the holders of each concept. Blocks run on `workers` threads
+(numpy and BLAS release the GIL); only the top K per candidate and per posting are
+kept, ties going to the lower index, so the same inputs always keep the same pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from matcher.models import Extraction, Match, Posting
+from matcher.profile import CandidateFacts
+from matcher.scoring import Ask, posting_asks, score_pair
+from matcher.scoring_config import ScoringConfig
+from matcher.scoring_prep import (
+    MODE_NONE,
+    MODE_ONSITE,
+    MODE_REMOTE,
+    CandidateMatrix,
+    PostingMatrix,
+    Tables,
+    build_candidates,
+    build_postings,
+    build_space,
+    build_tables,
+)
+from matcher.taxonomy import Taxonomy
+
+
+@dataclass(slots=True)
+class Prepared:
+    """Everything the block kernel needs, built once."""
+
+    cm: CandidateMatrix
+    pm: PostingMatrix
+    tables: Tables
+    asks: list[list[Ask]]
+    currencies: list[int]
+
+
+def prepare(
+    candidates: Sequence[CandidateFacts],
+    postings: Sequence[tuple[Posting, Extraction]],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+) -> Prepared:
+    """Build the matrices for a set of candidates and postings."""
+    asks = [posting_asks(ext, taxonomy, config) for _, ext in postings]
+    space = build_space(candidates, postings, asks, taxonomy)
+    cm = build_candidates(candidates, space, config)
+    pm = build_postings(postings, asks, space, taxonomy, config)
+    tables = build_tables(cm, pm, config)
+    return Prepared(cm, pm, tables, asks, list(space.currencies.values()))
+
+
+def _context(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
+    """Per posting x candidate group: the context components' weighted credits."""
+    cm, pm, tb = prep.cm, prep.pm, prep.tables
+    nums: list[np.ndarray] = []
+    # total years
+    w, g = config.component_weight("years"), cm.groups["years"][:, 0][None, :]
+    ask = pm.years_ask[lo:hi][:, None]
+    act = ~np.isnan(ask) & ~np.isnan(g)
+    ratio = np.minimum(1.0, np.nan_to_num(g) / np.nan_to_num(ask, nan=1.0))
+    nums.append(np.where(act, w * ratio**config.years.exponent, 0.0))
+    # degree
+    w, g = config.component_weight("degree"), cm.groups["degree"]
+    prank = pm.degree_rank[lo:hi][:, None]
+    has = ~np.isnan(prank)
+    met = g[None, :, 0] >= np.nan_to_num(prank, nan=np.inf)
+    fok = tb.field_ok[g[:, 1].astype(np.int64)][:, pm.fieldset_idx[lo:hi]].T
+    credit = np.where(met, np.where(fok, 1.0, config.degree.field_mismatch_credit), 0.0)
+    credit = np.where(met, credit, pm.degree_short[lo:hi][:, None])
+    nums.append(w * credit * has)
+    # level
+    w, g = config.component_weight("level"), cm.groups["level"][:, 0][None, :]
+    plev = pm.level_rank[lo:hi][:, None]
+    act = ~np.isnan(plev) & ~np.isnan(g)
+    dist = np.abs(np.nan_to_num(g) - np.nan_to_num(plev)).astype(np.int64)
+    nums.append(np.where(act, w * tb.level[np.minimum(dist, len(tb.level) - 1)], 0.0))
+    # location
+    w, g = config.component_weight("location"), cm.groups["location"].astype(np.int64)
+    mode = pm.mode[lo:hi][:, None]
+    same = tb.place[g[:, 1]][:, pm.loc_idx[lo:hi]].T
+    case = np.where(mode == MODE_ONSITE, 1, 3) + ~same
+    case = np.where(mode == MODE_REMOTE, 0, case)
+    has = mode != MODE_NONE
+    credit = tb.location[g[:, 0][None, :], case]
+    nums.append(w * credit * has)
+    # salary
+    w, g = config.component_weight("salary"), cm.groups["salary"]
+    want, gcur = g[:, 0][None, :], g[:, 1][None, :]
+    top, pcur = pm.salary_top[lo:hi][:, None], pm.currency[lo:hi][:, None]
+    act = ~np.isnan(top) & ~np.isnan(want) & (np.nan_to_num(want) > 0)
+    act &= (pcur == gcur) & (gcur >= 0)
+    want = np.where(act, want, 1.0)
+    top = np.nan_to_num(top)
+    short = np.maximum(0.0, 1.0 - (want - top) / (want * config.salary.tolerance))
+    nums.append(np.where(act, w * np.where(top >= want, 1.0, short), 0.0))
+    nums.append(pm.num_const[lo:hi][:, None])
+    return np.hstack(nums)
+
+
+def _denominator(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
+    """Sum of the weights of the components that apply, per posting x candidate."""
+    pm, w = prep.pm, config.component_weight
+    cols = [
+        pm.den_base[lo:hi]
+        + w("degree") * ~np.isnan(pm.degree_rank[lo:hi])
+        + w("location") * (pm.mode[lo:hi] != MODE_NONE),
+        w("years") * ~np.isnan(pm.years_ask[lo:hi]),
+        w("level") * ~np.isnan(pm.level_rank[lo:hi]),
+    ]
+    top_known = ~np.isnan(pm.salary_top[lo:hi])
+    cols += [w("salary") * (top_known & (pm.currency[lo:hi] == cur)) for cur in prep.currencies]
+    return np.stack(cols, axis=1) @ prep.cm.z_den
+
+
+def _years_correction(
+    prep: Prepared, num: np.ndarray, lo: int, hi: int, config: ScoringConfig
+) -> None:
+    """Add, in place, the per-concept years credit of held asks that state years."""
+    cm, pm = prep.cm, prep.pm
+    a, z = np.searchsorted(pm.e_post, [lo, hi])
+    if z <= a:
+        return
+    conc = pm.e_concept[a:z]
+    starts = cm.holders_ptr[conc]
+    counts = cm.holders_ptr[conc + 1] - starts
+    total = int(counts.sum())
+    if total == 0:
+        return
+    rep = np.repeat(np.arange(z - a), counts)
+    pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+    yrs = cm.holder_years[pos]
+    credit = np.where(
+        np.isnan(yrs),
+        config.concept_years.unknown_credit,
+        np.clip(yrs / pm.e_years[a:z][rep], config.concept_years.floor, 1.0),
+    )
+    flat = (pm.e_post[a:z][rep] - lo) * num.shape[1] + cm.holders[pos]
+    delta = np.bincount(flat, pm.e_scale[a:z][rep] * (credit - 1.0), minlength=num.size)
+    num += delta.reshape(num.shape)
+
+
+def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
+    """Raw scores (float64, unrounded) of postings lo..hi (rows) against every candidate."""
+    cm, pm = prep.cm, prep.pm
+    num = _context(prep, lo, hi, config) @ cm.z_ctx
+    num += pm.cov[lo:hi] @ cm.z_cov
+    _years_correction(prep, num, lo, hi, config)
+    den = _denominator(prep, lo, hi, config)
+    scores = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    scores *= 100.0
+    pen_const = pm.pen_const[lo:hi]
+    rows = np.nonzero(pen_const > 0)[0]
+    if rows.size:
+        pen = pen_const[rows][:, None] - pm.pen[lo:hi][rows] @ cm.z_pen
+        scores[rows] -= np.clip(pen, 0.0, config.credentials.max_penalty)
+    return np.clip(scores, 0.0, 100.0, out=scores)
+
+
+def iter_blocks(
+    prep: Prepared, config: ScoringConfig, block: int = 1024, workers: int = 1
+) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (first posting index, scores of that block: postings x candidates) in order."""
+    n = len(prep.pm.ids)
+    starts = list(range(0, n, block))
+
+    def run(lo: int) -> np.ndarray:
+        return score_block(prep, lo, min(n, lo + block), config)
+
+    if workers <= 1:
+        for lo in starts:
+            yield lo, run(lo)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from zip(starts, pool.map(run, starts), strict=True)
+
+
+def score_matrix(prep: Prepared, config: ScoringConfig, block: int = 1024) -> np.ndarray:
+    """Every pair's raw score (n_candidates x n_postings); for tests and small inputs."""
+    out = np.zeros((len(prep.cm.ids), len(prep.pm.ids)))
+    for lo, scores in iter_blocks(prep, config, block):
+        out[:, lo : lo + scores.shape[0]] = scores.T
+    return out
+
+
+def _best_per_group(group: np.ndarray, other: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the k best per group: highest score first, then the lowest `other`."""
+    order = np.lexsort((other, -score, group))
+    g = group[order]
+    first = np.r_[0, np.nonzero(np.diff(g))[0] + 1]
+    rank = np.arange(g.size) - np.repeat(first, np.diff(np.r_[first, g.size]))
+    return order[rank < k]
+
+
+class _TopK:
+    """The running top K per candidate and the top K per posting of every block."""
+
+    def __init__(self, n_c: int, k: int) -> None:
+        self.k = k
+        self.cand = np.zeros(0, np.int64)
+        self.post = np.zeros(0, np.int64)
+        self.score = np.zeros(0)
+        self.cut = np.full(n_c, -np.inf)  # a candidate's K-th best so far
+        self.full = np.zeros(n_c, bool)
+        self.pairs: list[np.ndarray] = []
+
+    def add(self, lo: int, scores: np.ndarray) -> None:
+        b, n_c = scores.shape
+        k = self.k
+        # per posting (rows): everything at least the row's K-th value, then cut the ties
+        if k < n_c:
+            kth = np.partition(scores, n_c - k, axis=1)[:, n_c - k]
+            r, c = np.nonzero(scores >= kth[:, None])
+            keep = _best_per_group(r, c, scores[r, c], k)
+            r, c = r[keep], c[keep]
+        else:
+            r, c = np.nonzero(np.ones_like(scores, bool))
+        self.pairs.append(np.stack([c, r + lo], axis=1))
+        # per candidate (columns): only scores reaching the candidate's current K-th best
+        cut = self.cut
+        if not self.full.all() and k < b:
+            kth = np.partition(scores, b - k, axis=0)[b - k]
+            cut = np.where(self.full, cut, kth)
+        elif not self.full.all():
+            cut = np.where(self.full, cut, -np.inf)
+        r, c = np.nonzero(scores >= cut[None, :])
+        cand = np.concatenate([self.cand, c])
+        post = np.concatenate([self.post, r + lo])
+        score = np.concatenate([self.score, scores[r, c]])
+        keep = _best_per_group(cand, post, score, k)
+        self.cand, self.post, self.score = cand[keep], post[keep], score[keep]
+        counts = np.bincount(self.cand, minlength=n_c)
+        self.full = counts >= k
+        last = np.full(n_c, -np.inf)
+        if self.full.any():
+            order = np.lexsort((self.post, -self.score, self.cand))
+            ends = np.cumsum(counts)[self.full] - 1
+            last[self.full] = self.score[order][ends]
+        self.cut = last
+
+    def result(self, n_p: int) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate and posting indexes of the kept pairs, sorted, without repeats."""
+        both = np.concatenate([*self.pairs, np.stack([self.cand, self.post], axis=1)])
+        key = np.unique(both[:, 0] * n_p + both[:, 1])
+        return key // n_p, key % n_p
+
+
+def top_pairs(
+    prep: Prepared, config: ScoringConfig, top_k: int, block: int = 1024, workers: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate and posting indexes of the top K per candidate and per posting, united.
+
+    Ties go to the lower index, so the same inputs always keep the same pairs.
+    """
+    top = _TopK(len(prep.cm.ids), top_k)
+    for lo, scores in iter_blocks(prep, config, block, workers):
+        top.add(lo, scores)
+    return top.result(len(prep.pm.ids))
+
+
+def score_all(
+    candidates: list[CandidateFacts],
+    postings: list[tuple[Posting, Extraction]],
+    config: ScoringConfig,
+    top_k: int,
+    *,
+    taxonomy: Taxonomy,
+    block: int = 1024,
+    workers: int = 1,
+) -> list[Match]:
+    """Score every candidate against every posting; keep the top K per candidate and per posting.
+
+    Kept pairs are explained with `scoring.score_pair` (the same score, with its breakdown
+    and lists). `rank` is the match's place among the candidate's kept matches (1 = best).
+    Ordered by candidate, then rank.
+    """
+    if not candidates or not postings or top_k <= 0:
+        return []
+    prep = prepare(candidates, postings, taxonomy, config)
+    kept = top_pairs(prep, config, top_k, block, workers)
+    by_cand: dict[int, list[Match]] = {}
+    for ci, pj in zip(*(a.tolist() for a in kept), strict=True):
+        posting, ext = postings[pj]
+        by_cand.setdefault(ci, []).append(
+            score_pair(candidates[ci], posting, ext, taxonomy, config)
+        )
+    out: list[Match] = []
+    for ci in sorted(by_cand):
+        ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))
+        for rank, match in enumerate(ranked, start=1):
+            match.rank = rank
+            out.append(match)
+    return out

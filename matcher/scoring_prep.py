@@ -1,0 +1,301 @@
+"""The matrices behind all-pairs scoring (see matcher/scoring_matrix.py for the kernel).
+
+Candidates: the held-concept matrix, the years each candidate has per concept (as
+per-concept holder lists), and one-hot "groups" for the context components: candidates
+with the same total years share a years group, the same (degree rank, field) a degree
+group, and so on. Postings: the coverage weights pre-scaled by component weight and
+total, the credential-penalty coefficients, and the context attributes. Every posting-side
+value comes from `scoring.posting_asks` and the same helpers `scoring.score_pair` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from matcher.models import Extraction, Posting
+from matcher.profile import CandidateFacts
+from matcher.scoring import Ask, _field_match, annual_amount, place_matches
+from matcher.scoring_config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
+from matcher.taxonomy import Taxonomy
+
+MODE_REMOTE, MODE_ONSITE, MODE_UNKNOWN, MODE_NONE = 0, 1, 2, -1
+#: The context components, in the order their groups sit in the one-hot matrices.
+CONTEXT: tuple[str, ...] = ("years", "degree", "level", "location", "salary")
+
+
+@dataclass(slots=True)
+class Space:
+    """Indexes shared by both sides: concept ids, credential categories, currencies."""
+
+    concepts: dict[str, int]
+    categories: dict[str, int]
+    credential_category: dict[str, str]
+    currencies: dict[str, int]
+
+
+def build_space(
+    candidates: Sequence[CandidateFacts],
+    postings: Sequence[tuple[Posting, Extraction]],
+    asks: Sequence[list[Ask]],
+    taxonomy: Taxonomy,
+) -> Space:
+    """Index the taxonomy's concepts (plus any unknown ids), categories and currencies."""
+    ids = [c.id for c in taxonomy.concepts]
+    extra = {cid for c in candidates for cid in c.concepts}
+    extra |= {a.concept_id for al in asks for a in al}
+    ids += sorted(i for i in extra if i not in taxonomy.by_id)
+    cred = {c.id: c.category for c in taxonomy.concepts if c.kind == "credential"}
+    for ask_list in asks:
+        for a in ask_list:
+            if a.kind == "credential":
+                cred.setdefault(a.concept_id, a.category)
+    currencies = {(c.salary_currency or "").upper() for c in candidates}
+    currencies |= {(p.salary_currency or "").upper() for p, _ in postings}
+    currencies.discard("")
+    return Space(
+        concepts={cid: n for n, cid in enumerate(ids)},
+        categories={k: n for n, k in enumerate(sorted(set(cred.values())))},
+        credential_category=cred,
+        currencies={k: n for n, k in enumerate(sorted(currencies))},
+    )
+
+
+def index_of(values: Sequence[object]) -> tuple[list, np.ndarray]:
+    """Unique values in first-seen order and each value's index into them."""
+    uniq: dict[object, int] = {}
+    idx = np.fromiter((uniq.setdefault(v, len(uniq)) for v in values), np.int64, len(values))
+    return list(uniq), idx
+
+
+def _nan(value: float | None) -> float:
+    return np.nan if value is None else float(value)
+
+
+@dataclass(slots=True)
+class CandidateMatrix:
+    ids: list[str]
+    held: np.ndarray  # n_c x n_concepts (0/1)
+    # per concept, the candidates holding it and their years (NaN unknown): CSC layout
+    holders_ptr: np.ndarray
+    holders: np.ndarray
+    holder_years: np.ndarray
+    z_cov: np.ndarray  # n_concepts x n_c: held, transposed
+    z_ctx: np.ndarray  # (n_groups + 1) x n_c: one-hot context groups, then ones
+    #: ones; total years known; level known; per currency: desired salary known in it
+    z_den: np.ndarray
+    z_pen: np.ndarray  # (n_concepts + n_categories) x n_c
+    #: per context component: the groups' attributes (columns of a 2-D array)
+    groups: dict[str, np.ndarray]
+    fields: list[str | None]
+    locations: list[str | None]
+
+
+def build_candidates(
+    candidates: Sequence[CandidateFacts], space: Space, config: ScoringConfig
+) -> CandidateMatrix:
+    """The candidate-side matrices and context groups."""
+    n, m = len(candidates), len(space.concepts)
+    held = np.zeros((n, m))
+    years = np.full((n, m), np.nan)
+    cat_held = np.zeros((n, len(space.categories)))
+    for i, c in enumerate(candidates):
+        for cid, yrs in c.concepts.items():
+            j = space.concepts[cid]
+            held[i, j] = 1.0
+            years[i, j] = _nan(yrs)
+            if cid in space.credential_category:
+                cat_held[i, space.categories[space.credential_category[cid]]] = 1.0
+    csc = sp.csc_matrix(held)
+    csc.sort_indices()
+    holder_years = years[csc.indices, np.repeat(np.arange(m), np.diff(csc.indptr))]
+    fields, field_idx = index_of([c.degree_field for c in candidates])
+    locations, loc_idx = index_of([c.location for c in candidates])
+    ranks = config.degree.ranks
+    attrs: dict[str, list[tuple[float, ...]]] = {k: [] for k in CONTEXT}
+    for i, c in enumerate(candidates):
+        cur = space.currencies.get((c.salary_currency or "").upper(), -1)
+        desired = annual_amount(c.salary_min, c.salary_period, config) if cur >= 0 else None
+        attrs["years"].append((_nan(c.total_years),))
+        attrs["degree"].append((float(ranks.get(c.degree_level, 0)), float(field_idx[i])))  # type: ignore[call-overload]
+        attrs["level"].append((_nan(c.level_rank),))
+        attrs["location"].append((float(REMOTE_PREFS.index(c.remote_pref)), float(loc_idx[i])))
+        attrs["salary"].append((_nan(desired), float(cur)))
+    blocks, groups, group_idx = [], {}, {}
+    for name in CONTEXT:
+        rows = attrs[name]
+        keys, idx = index_of(keys_of(rows))  # repr keys: NaN shares one group
+        first: dict[object, tuple[float, ...]] = {}
+        for row, key in zip(rows, keys_of(rows), strict=True):
+            first.setdefault(key, row)
+        groups[name] = np.array([first[k] for k in keys], dtype=float).reshape(len(keys), -1)
+        onehot = np.zeros((len(keys), n))
+        onehot[idx, np.arange(n)] = 1.0
+        blocks.append(onehot)
+        group_idx[name] = idx
+    idx_years, idx_level, idx_salary = (group_idx[k] for k in ("years", "level", "salary"))
+    ones = np.ones((1, n))
+    sal = groups["salary"][idx_salary]
+    known = [
+        ~np.isnan(groups["years"][idx_years][:, 0]),
+        ~np.isnan(groups["level"][idx_level][:, 0]),
+        *[(sal[:, 1] == cur) & (np.nan_to_num(sal[:, 0]) > 0) for cur in space.currencies.values()],
+    ]
+    return CandidateMatrix(
+        ids=[c.candidate_id for c in candidates],
+        held=held,
+        holders_ptr=csc.indptr.astype(np.int64),
+        holders=csc.indices.astype(np.int64),
+        holder_years=holder_years,
+        z_cov=np.ascontiguousarray(held.T),
+        z_ctx=np.ascontiguousarray(np.vstack([*blocks, ones])),
+        z_den=np.vstack([ones, np.array(known, dtype=float).reshape(len(known), n)]),
+        z_pen=np.ascontiguousarray(np.vstack([held.T, cat_held.T])),
+        groups=groups,
+        fields=fields,
+        locations=locations,
+    )
+
+
+def keys_of(rows: list[tuple[float, ...]]) -> list[tuple[str, ...]]:
+    """The grouping key of each attribute row (repr, so that NaN equals NaN)."""
+    return [tuple(repr(v) for v in t) for t in rows]
+
+
+@dataclass(slots=True)
+class PostingMatrix:
+    ids: list[str]
+    cov: sp.csr_matrix  # n_p x n_concepts: ask weight * component weight / total
+    num_const: np.ndarray  # required credit when nothing is required, times its weight
+    den_base: np.ndarray  # required weight (+ preferred weight when preferred asks exist)
+    # asks with per-concept years, ordered by posting
+    e_post: np.ndarray
+    e_concept: np.ndarray
+    e_years: np.ndarray
+    e_scale: np.ndarray
+    pen: sp.csr_matrix  # n_p x (n_concepts + n_categories)
+    pen_const: np.ndarray
+    years_ask: np.ndarray
+    degree_rank: np.ndarray
+    degree_short: np.ndarray
+    fieldset_idx: np.ndarray
+    fieldsets: list[tuple[str, ...]]
+    level_rank: np.ndarray
+    mode: np.ndarray
+    loc_idx: np.ndarray
+    locations: list[str | None]
+    salary_top: np.ndarray
+    currency: np.ndarray
+
+
+def build_postings(
+    postings: Sequence[tuple[Posting, Extraction]],
+    asks: Sequence[list[Ask]],
+    space: Space,
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+) -> PostingMatrix:
+    """The posting-side matrices (asks from `scoring.posting_asks`)."""
+    n, m = len(postings), len(space.concepts)
+    w_req, w_pref = config.component_weight("required"), config.component_weight("preferred")
+    cfg, s = config.credentials, config.credentials.same_category_factor
+    cov_r, cov_c, cov_v, pen_r, pen_c, pen_v = [], [], [], [], [], []
+    ent: list[tuple[int, int, float, float]] = []
+    num_const, den_base, pen_const = np.zeros(n), np.zeros(n), np.zeros(n)
+    for p, ask_list in enumerate(asks):
+        tot_req = sum(a.weight for a in ask_list if a.required)
+        tot_pref = sum(a.weight for a in ask_list if not a.required)
+        den_base[p] = w_req + (w_pref if tot_pref > 0 else 0.0)
+        if tot_req <= 0:
+            num_const[p] = w_req * config.empty_required_credit
+        for a in ask_list:
+            j = space.concepts[a.concept_id]
+            scale = a.weight * (w_req / tot_req if a.required else w_pref / tot_pref)
+            cov_r.append(p), cov_c.append(j), cov_v.append(scale)
+            if a.years is not None:
+                ent.append((p, j, a.years, scale))
+            if a.required and a.kind == "credential":
+                base = cfg.missing_required_penalty * (
+                    cfg.or_equivalent_factor if a.softened else 1
+                )
+                k = m + space.categories[space.credential_category[a.concept_id]]
+                pen_const[p] += base
+                pen_r += [p, p]
+                pen_c += [j, k]
+                pen_v += [base * s, base * (1 - s)]
+    dcfg = config.degree
+    deg_rank, deg_short, fieldsets, levels, modes, locs, tops, curr = ([] for _ in range(8))
+    for posting, ext in postings:
+        d = ext.degree
+        if d is not None and d.level in dcfg.ranks:
+            short = dcfg.missing_credit
+            short = max(short, dcfg.or_equivalent_credit) if d.or_equivalent else short
+            short = max(short, dcfg.preferred_missing_credit) if not d.required else short
+            deg_rank.append(float(dcfg.ranks[d.level]))  # type: ignore[index]
+            deg_short.append(short)
+            fieldsets.append(tuple(f for f in d.fields if f))
+        else:
+            deg_rank.append(np.nan), deg_short.append(0.0), fieldsets.append(())
+        lv = taxonomy.by_id.get(ext.level) if ext.level else None
+        levels.append(np.nan if lv is None or lv.rank is None else float(lv.rank))
+        if posting.remote is None:
+            modes.append(MODE_UNKNOWN if posting.location else MODE_NONE)
+        else:
+            modes.append(MODE_REMOTE if posting.remote else MODE_ONSITE)
+        locs.append(posting.location)
+        top = posting.salary_max if posting.salary_max is not None else posting.salary_min
+        tops.append(_nan(annual_amount(top, posting.salary_period, config)))
+        curr.append(space.currencies.get((posting.salary_currency or "").upper(), -1))
+    fs_list, fs_idx = index_of(fieldsets)
+    loc_list, loc_idx = index_of(locs)
+    e = np.array(ent, dtype=float).reshape(-1, 4)
+    asked = [ext.min_years_experience for _, ext in postings]
+    n_pen = m + len(space.categories)
+    return PostingMatrix(
+        ids=[p.id for p, _ in postings],
+        cov=sp.csr_matrix((cov_v, (cov_r, cov_c)), shape=(n, m)),
+        num_const=num_const,
+        den_base=den_base,
+        e_post=e[:, 0].astype(np.int64),
+        e_concept=e[:, 1].astype(np.int64),
+        e_years=e[:, 2],
+        e_scale=e[:, 3],
+        pen=sp.csr_matrix((pen_v, (pen_r, pen_c)), shape=(n, n_pen)),
+        pen_const=pen_const,
+        years_ask=np.array([y if y is not None and y > 0 else np.nan for y in asked], float),
+        degree_rank=np.array(deg_rank, float),
+        degree_short=np.array(deg_short, float),
+        fieldset_idx=fs_idx,
+        fieldsets=fs_list,
+        level_rank=np.array(levels, float),
+        mode=np.array(modes, dtype=np.int64),
+        loc_idx=loc_idx,
+        locations=loc_list,
+        salary_top=np.array(tops, float),
+        currency=np.array(curr, dtype=np.int64),
+    )
+
+
+@dataclass(slots=True)
+class Tables:
+    """Lookups between candidate-side and posting-side values."""
+
+    field_ok: np.ndarray  # n_cand_fields x n_fieldsets (bool)
+    place: np.ndarray  # n_cand_locations x n_posting_locations (bool)
+    location: np.ndarray  # n_prefs x n_cases
+    level: np.ndarray
+
+
+def build_tables(cm: CandidateMatrix, pm: PostingMatrix, config: ScoringConfig) -> Tables:
+    """Field matches and place matches per unique value pair, and the credit tables."""
+    field_ok = np.array(
+        [[not fs or _field_match(f, list(fs)) for fs in pm.fieldsets] for f in cm.fields], bool
+    ).reshape(len(cm.fields), len(pm.fieldsets))
+    place = np.array(
+        [[place_matches(a, b) for b in pm.locations] for a in cm.locations], bool
+    ).reshape(len(cm.locations), len(pm.locations))
+    loc = np.array([[config.location.credit(p, c) for c in LOCATION_CASES] for p in REMOTE_PREFS])
+    return Tables(field_ok, place, loc, np.array(config.level.credit_by_distance, float))
