@@ -75,9 +75,11 @@ class Cues:
         best: tuple[int, str] | None = None
         for kind, phrases in self.headings.items():
             for phrase in phrases:
-                if text == phrase or (text.startswith(phrase) and not text[len(phrase)].isalnum()):
-                    if best is None or len(phrase) > best[0]:
-                        best = (len(phrase), kind)
+                hit = text == phrase or (
+                    text.startswith(phrase) and not text[len(phrase)].isalnum()
+                )
+                if hit and (best is None or len(phrase) > best[0]):
+                    best = (len(phrase), kind)
         return best[1] if best else None
 
 

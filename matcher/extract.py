@@ -69,11 +69,10 @@ class Extractor:
         *,
         cache_dir: Path | None = None,
         cues: Cues | None = None,
-        lemmatizer: bool = False,
     ) -> None:
         self.taxonomy = taxonomy
         self.cues = cues if cues is not None else load_cues()
-        self.nlp: Language = load_or_build(taxonomy, cache_dir, lemmatizer=lemmatizer)
+        self.nlp: Language = load_or_build(taxonomy, cache_dir)
         self._by_id = taxonomy.by_id
         self._years = YearsFinder(self.cues)
         self._degree = DegreeSummarizer(taxonomy, self.cues)

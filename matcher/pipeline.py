@@ -15,9 +15,6 @@
   taxonomy's `ambiguity` rules, keeping the longest non-overlapping spans in
   `doc.spans["tpm"]`.
 
-Pass `lemmatizer=True` to use spaCy's own lookup `lemmatizer` instead of `tpm_lemmas`
-(same table, case-sensitive keys, slower); it exists to measure the difference.
-
 `load_or_build(taxonomy, cache_dir)` caches the built pipeline on disk keyed by the
 taxonomy's content hash (and this module's PIPELINE_VERSION).
 """
@@ -89,14 +86,11 @@ def make_taxonomy_ruler(nlp: Language, name: str, spans_key: str) -> TaxonomyRul
     return TaxonomyRuler(nlp, name, spans_key=spans_key)
 
 
-def build_nlp(taxonomy: Taxonomy, *, lemmatizer: bool = False) -> Language:
+def build_nlp(taxonomy: Taxonomy) -> Language:
     """Build the extraction pipeline for this taxonomy (patterns compiled once, here)."""
     nlp = spacy.blank("en")
     nlp.add_pipe("tpm_sentences")
-    if lemmatizer:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    else:
-        nlp.add_pipe("tpm_lemmas")
+    nlp.add_pipe("tpm_lemmas")
     ruler = nlp.add_pipe("tpm_taxonomy", config={"spans_key": SPANS_KEY})
     nlp.initialize()
     assert isinstance(ruler, TaxonomyRuler)
@@ -113,21 +107,18 @@ def taxonomy_key(taxonomy: Taxonomy) -> str:
     return f"{digest[:20]}-v{PIPELINE_VERSION}"
 
 
-def load_or_build(
-    taxonomy: Taxonomy, cache_dir: Path | None, *, lemmatizer: bool = False
-) -> Language:
+def load_or_build(taxonomy: Taxonomy, cache_dir: Path | None) -> Language:
     """The pipeline for `taxonomy`, loaded from `cache_dir` when built before.
 
     A new build is written to a temporary folder and renamed into place, so a reader
     never sees a half-written cache entry.
     """
     if cache_dir is None:
-        return build_nlp(taxonomy, lemmatizer=lemmatizer)
-    suffix = "-lemma" if lemmatizer else ""
-    target = Path(cache_dir) / f"tpm-nlp-{taxonomy_key(taxonomy)}{suffix}"
+        return build_nlp(taxonomy)
+    target = Path(cache_dir) / f"tpm-nlp-{taxonomy_key(taxonomy)}"
     if (target / "config.cfg").is_file():
         return spacy.load(target)
-    nlp = build_nlp(taxonomy, lemmatizer=lemmatizer)
+    nlp = build_nlp(taxonomy)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
     try:
