@@ -1,0 +1,110 @@
+"""The runner's contract: results in input order, never an exception, hard timeout."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from typer.testing import CliRunner
+
+from crawlers.runner import REPO_ROOT, crawl_source, merge_outputs, scrapy_command
+from crawlers.sources import Source
+from flows.cli import app
+from tests.crawlers.conftest import FAST
+
+
+def test_command_line_is_a_scrapy_crawl(tmp_path: Path) -> None:
+    source = Source(type="lever", company="acme", api_base="http://127.0.0.1:9", name="Acme")
+    argv = scrapy_command(
+        source,
+        tmp_path / "o.jsonl",
+        tmp_path / "s.json",
+        all_titles=True,
+        settings_overrides={"DOWNLOAD_TIMEOUT": 5, "HTTPCACHE_ENABLED": True},
+    )
+    assert argv[1:5] == ["-m", "scrapy", "crawl", "lever"]
+    joined = " ".join(argv)
+    for part in (
+        "company=acme",
+        "api_base=http://127.0.0.1:9",
+        "company_name=Acme",
+        "all_titles=1",
+        "DOWNLOAD_TIMEOUT=5",
+        "HTTPCACHE_ENABLED=True",
+    ):
+        assert part in joined
+    assert argv[-1] == f"{tmp_path / 'o.jsonl'}:jsonlines"
+    assert (REPO_ROOT / "scrapy.cfg").is_file()
+
+
+def test_merge_keeps_input_order_and_skips_torn_lines(tmp_path: Path) -> None:
+    from crawlers.runner import CrawlResult
+
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text('{"id": "x:1"}\n{"id": "x:2"}\n')
+    b.write_text('{"id": "y:1"}\n{"id": "y:2", "tit')  # killed mid-write
+    results = [
+        CrawlResult("x", True, out_path=a),
+        CrawlResult("y", False, out_path=b),
+        CrawlResult("z", False, out_path=None),
+    ]
+    out = tmp_path / "all.jsonl"
+    assert merge_outputs(results, out) == 3
+    assert out.read_text().splitlines() == ['{"id": "x:1"}', '{"id": "x:2"}', '{"id": "y:1"}']
+
+
+@pytest.mark.slow
+def test_hard_timeout_kills_the_crawl_and_reports_it(
+    fault_server: HTTPServer, tmp_path: Path
+) -> None:
+    base = fault_server.url_for("").rstrip("/")
+    started = time.monotonic()
+    result = crawl_source(
+        Source(type="ashby", board="slow", api_base=base),
+        tmp_path / "slow.jsonl",
+        timeout_s=4,
+        settings_overrides={**FAST, "DOWNLOAD_TIMEOUT": 60},
+    )
+    elapsed = time.monotonic() - started
+    assert not result.ok
+    assert any("timed out after 4 s" in e for e in result.errors), result.errors
+    assert elapsed < 4 + 10 + 6  # timeout + SIGTERM grace + SIGKILL wait
+    assert result.out_path is not None and result.out_path.exists()
+
+
+@pytest.mark.slow
+def test_cli_exit_status_non_zero_only_when_every_source_failed(
+    fault_server: HTTPServer, tmp_path: Path
+) -> None:
+    base = fault_server.url_for("").rstrip("/")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        f"  - {{type: greenhouse, board: gone, api_base: '{base}'}}\n"
+        f"  - {{type: greenhouse, board: broken, api_base: '{base}'}}\n"
+    )
+    runner = CliRunner()
+    env = {"TPM_MATCH_CRAWL_TIMEOUT_S": "60", "TPM_MATCH_CRAWL_RETRIES": "0"}
+    failed = runner.invoke(
+        app, ["crawl", "--sources", str(sources), "--out", str(tmp_path / "o.jsonl")], env=env
+    )
+    assert failed.exit_code == 1, failed.output
+    flat = " ".join(failed.output.split())
+    assert "HTTP 404" in flat and "not valid JSON" in flat
+    with sources.open("a") as fh:
+        fh.write(f"  - {{type: greenhouse, board: empty, api_base: '{base}'}}\n")
+    mixed = runner.invoke(
+        app, ["crawl", "--sources", str(sources), "--out", str(tmp_path / "o.jsonl")], env=env
+    )
+    assert mixed.exit_code == 0, mixed.output
+
+
+def test_cli_bad_sources_file_names_the_entry(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {type: lever, board: acme}\n")
+    result = CliRunner().invoke(app, ["crawl", "--sources", str(sources), "--out", "x.jsonl"])
+    assert result.exit_code == 2
+    flat = " ".join(result.output.split())
+    assert "entry 1 (lever: acme)" in flat and "needs 'company'" in flat
