@@ -10,9 +10,11 @@ markdown artifact. Anything that fails before `publish()` discards the staging c
 yesterday's warehouse stays as it was; the failed run is then recorded on its own.
 
 Import this module only after `flows.runtime.configure_prefect` (it imports Prefect).
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: Prefect validates the flow's parameters
+against its real annotations (`Settings`), and a string annotation cannot be resolved
+when a served deployment loads the flow by entrypoint.
+"""
 
 import shutil
 from datetime import UTC, datetime
