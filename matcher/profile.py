@@ -200,6 +200,8 @@ class CandidateFacts:
     degree_field: str | None = None
     level_id: str | None = None
     level_rank: int | None = None
+    #: how the level was found: "title", "years", "resume" or "none"
+    level_basis: str = "none"
     current_title: str | None = None
     location: str | None = None
     remote_pref: str = "any"
@@ -292,9 +294,9 @@ def build_facts(
         if degree_level is None and resume.degree is not None:
             degree_level = resume.degree.level
             degree_field = resume.degree.fields[0] if resume.degree.fields else None
-    level_id, _ = level_for(taxonomy, profile.current_title, total_years, normalizer)
+    level_id, basis = level_for(taxonomy, profile.current_title, total_years, normalizer)
     if level_id is None and resume is not None and resume.level in taxonomy.by_id:
-        level_id = resume.level
+        level_id, basis = resume.level, "resume"
     return CandidateFacts(
         candidate_id=candidate_id_for(profile.name, profile.email),
         name=profile.name,
@@ -305,6 +307,7 @@ def build_facts(
         degree_field=degree_field,
         level_id=level_id,
         level_rank=taxonomy.by_id[level_id].rank if level_id else None,
+        level_basis=basis,
         current_title=profile.current_title,
         location=profile.location,
         remote_pref=profile.remote,

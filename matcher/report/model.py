@@ -1,0 +1,223 @@
+"""The candidate's match report as data: built by pure functions, rendered by the others.
+
+`build_report` scores the candidate against every open posting (vectorised), explains the
+best `top` with `scoring.score_pair`, attaches each matched / missing requirement's
+evidence sentence, and adds the gap analysis, the guidance and the chart data.
+`report_to_dict` gives the JSON contract:
+`{"candidate", "matches": [{"posting_id", "title", "company", "url", "score", "breakdown",
+"matched", "missing_required", "missing_preferred"}], "gaps", "guidance"}`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from matcher.gaps import Gap, find_gaps, rounded
+from matcher.guidance import Guidance, build_guidance
+from matcher.models import Extraction, Posting
+from matcher.profile import CandidateFacts
+from matcher.scoring import Ask, score_pair
+from matcher.scoring_config import COMPONENTS, ScoringConfig
+from matcher.scoring_matrix import prepare, score_matrix
+from matcher.taxonomy import Taxonomy
+
+MATCH_KEYS: tuple[str, ...] = (
+    "posting_id",
+    "title",
+    "company",
+    "url",
+    "score",
+    "breakdown",
+    "matched",
+    "missing_required",
+    "missing_preferred",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementView:
+    """A posting's ask as the report shows it, with the sentence that states it."""
+
+    id: str
+    name: str
+    kind: str
+    required: bool
+    evidence: str
+    years: float | None
+
+
+@dataclass(slots=True)
+class MatchView:
+    posting_id: str
+    title: str
+    company: str
+    url: str
+    score: float
+    rank: int
+    breakdown: dict[str, float]
+    matched: list[RequirementView]
+    missing_required: list[RequirementView]
+    missing_preferred: list[RequirementView]
+    location: str | None = None
+    remote: bool | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+
+
+@dataclass(slots=True)
+class ConceptView:
+    id: str
+    name: str
+    kind: str
+    years: float | None
+    sources: list[str]
+
+
+@dataclass(slots=True)
+class Demand:
+    """How many open postings ask for a concept, and whether the candidate holds it."""
+
+    id: str
+    name: str
+    postings: int
+    held: bool
+
+
+@dataclass(slots=True)
+class Report:
+    candidate: CandidateFacts
+    concepts: list[ConceptView]
+    matches: list[MatchView]
+    gaps: list[Gap]
+    guidance: Guidance
+    postings_considered: int
+    threshold: float
+    #: counts of scores in [0,10), [10,20) ... [90,100] over every open posting
+    score_histogram: list[int] = field(default_factory=list)
+    demand: list[Demand] = field(default_factory=list)
+    component_weights: dict[str, float] = field(default_factory=dict)
+
+
+def _view(ask: Ask) -> RequirementView:
+    return RequirementView(
+        ask.concept_id, ask.name, ask.kind, ask.required, ask.evidence, ask.years
+    )
+
+
+def build_report(
+    candidate: CandidateFacts,
+    postings: Sequence[tuple[Posting, Extraction]],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+    top: int = 20,
+    gaps_limit: int = 15,
+) -> Report:
+    """Everything the report shows, for one candidate over the open postings."""
+    prep = prepare([candidate], postings, taxonomy, config) if postings else None
+    scores = rounded(score_matrix(prep, config)[0]) if prep else np.zeros(0)
+    order = sorted(range(len(postings)), key=lambda j: (-scores[j], postings[j][0].id))[:top]
+    matches: list[MatchView] = []
+    for rank, j in enumerate(order, start=1):
+        posting, ext = postings[j]
+        match = score_pair(candidate, posting, ext, taxonomy, config)
+        asks = {a.concept_id: a for a in prep.asks[j]} if prep else {}
+        matches.append(
+            MatchView(
+                posting_id=posting.id,
+                title=posting.title,
+                company=posting.company,
+                url=posting.url,
+                score=match.score,
+                rank=rank,
+                breakdown=match.breakdown,
+                matched=[_view(asks[c]) for c in match.matched],
+                missing_required=[_view(asks[c]) for c in match.missing_required],
+                missing_preferred=[_view(asks[c]) for c in match.missing_preferred],
+                location=posting.location,
+                remote=posting.remote,
+                salary_min=posting.salary_min,
+                salary_max=posting.salary_max,
+                salary_currency=posting.salary_currency,
+                salary_period=posting.salary_period,
+            )
+        )
+    histogram = [0] * 10
+    for value in scores.tolist():
+        histogram[min(9, int(value // 10))] += 1
+    asked: Counter[str] = Counter()
+    names: dict[str, str] = {}
+    for ask_list in prep.asks if prep else []:
+        for ask in ask_list:
+            asked[ask.concept_id] += 1
+            names[ask.concept_id] = ask.name
+    demand = [
+        Demand(cid, names[cid], n, cid in candidate.concepts)
+        for cid, n in sorted(asked.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
+    ]
+    concepts = [
+        ConceptView(
+            cid,
+            taxonomy.by_id[cid].name if cid in taxonomy.by_id else cid,
+            taxonomy.by_id[cid].kind if cid in taxonomy.by_id else "unknown",
+            years,
+            candidate.concept_sources.get(cid, []),
+        )
+        for cid, years in candidate.concepts.items()
+    ]
+    return Report(
+        candidate=candidate,
+        concepts=concepts,
+        matches=matches,
+        gaps=find_gaps(candidate, postings, taxonomy, config, gaps_limit),
+        guidance=build_guidance(candidate, taxonomy, [postings[j][0] for j in order]),
+        postings_considered=len(postings),
+        threshold=config.threshold,
+        score_histogram=histogram,
+        demand=demand,
+        component_weights={k: config.component_weight(k) for k in COMPONENTS},
+    )
+
+
+def candidate_dict(report: Report) -> dict[str, Any]:
+    """The candidate part of the JSON report."""
+    c = report.candidate
+    g = report.guidance
+    return {
+        "candidate_id": c.candidate_id,
+        "name": c.name,
+        "email": c.email,
+        "current_title": c.current_title,
+        "years_experience": c.total_years,
+        "level": {"id": c.level_id, "name": g.level_name, "basis": c.level_basis},
+        "degree": {"level": c.degree_level, "field": c.degree_field},
+        "location": c.location,
+        "remote": c.remote_pref,
+        "desired_salary": None
+        if c.salary_min is None
+        else {"min": c.salary_min, "currency": c.salary_currency, "period": c.salary_period},
+        "concepts": [asdict(v) for v in report.concepts],
+        "unknown_skills": list(c.unknown_skills),
+        "postings_considered": report.postings_considered,
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON contract (exactly four top-level keys; see the module docstring)."""
+    matches = []
+    for m in report.matches:
+        full = asdict(m)
+        matches.append({key: full[key] for key in MATCH_KEYS})
+    gaps = [{**asdict(g), "sentence": g.sentence} for g in report.gaps]
+    return {
+        "candidate": candidate_dict(report),
+        "matches": matches,
+        "gaps": gaps,
+        "guidance": asdict(report.guidance),
+    }
