@@ -107,7 +107,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self._send(200, body, _TYPES[".json"])
                 return
         if path.startswith("jsonld/"):
-            file = _safe_child(root, *path.split("/"))
+            file = _safe_child(root / "jsonld", *path.split("/")[1:])
             if file is None or not file.is_file():
                 self._not_found(path)
                 return

@@ -1,0 +1,96 @@
+"""The demo board server: routes, Lever paging, 404s, data-driven root."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crawlers.demo_board import DemoBoard
+from crawlers.sources import load_sources
+
+
+def get(url: str) -> tuple[int, bytes, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status, resp.read(), resp.headers.get("Content-Type", "")
+    except urllib.error.HTTPError as err:
+        return err.code, err.read(), err.headers.get("Content-Type", "")
+
+
+@pytest.fixture
+def board_root(tmp_path: Path) -> Path:
+    root = tmp_path / "boards"
+    (root / "greenhouse").mkdir(parents=True)
+    (root / "lever").mkdir()
+    (root / "ashby").mkdir()
+    (root / "jsonld" / "site").mkdir(parents=True)
+    (root / "greenhouse" / "acme.json").write_text('{"jobs": [], "meta": {"total": 0}}')
+    postings = [{"id": str(i), "text": f"TPM {i}"} for i in range(7)]
+    (root / "lever" / "acme.json").write_text(json.dumps(postings))
+    (root / "lever" / "broken.json").write_text("[{oops")
+    (root / "ashby" / "acme.json").write_text('{"jobs": []}')
+    (root / "jsonld" / "site" / "sitemap.xml").write_text(
+        "<loc>{base_url}/jsonld/site/a.html</loc>"
+    )
+    (root / "secret.txt").write_text("not served")
+    return root
+
+
+def test_routes_and_paging(board_root: Path) -> None:
+    with DemoBoard(board_root) as board:
+        base = board.base_url
+        assert get(f"{base}/robots.txt")[:2] == (200, b"User-agent: *\nAllow: /\n")
+        status, body, ctype = get(f"{base}/v1/boards/acme/jobs?content=true")
+        assert status == 200 and json.loads(body)["jobs"] == [] and ctype == "application/json"
+        page = json.loads(get(f"{base}/v0/postings/acme?mode=json&skip=5&limit=5")[1])
+        assert [p["id"] for p in page] == ["5", "6"]
+        assert len(json.loads(get(f"{base}/v0/postings/acme?mode=json")[1])) == 7
+        assert json.loads(get(f"{base}/v0/postings/acme?skip=50&limit=5")[1]) == []
+        assert get(f"{base}/v0/postings/broken?skip=0&limit=5")[1] == b"[{oops"  # as is
+        assert get(f"{base}/posting-api/job-board/acme")[0] == 200
+        sitemap = get(f"{base}/jsonld/site/sitemap.xml")[1].decode()
+        assert sitemap == f"<loc>{base}/jsonld/site/a.html</loc>"
+        for missing in (
+            "/v1/boards/nope/jobs",
+            "/v0/postings/nope",
+            "/posting-api/job-board/a/b",
+            "/jsonld/site/missing.html",
+            "/jsonld/../secret.txt",
+            "/jsonld/%2e%2e/secret.txt",
+            "/anything",
+        ):
+            assert get(base + missing)[0] == 404, missing
+        # data-driven: a board added while serving is served
+        (board_root / "ashby" / "new.json").write_text('{"jobs": [1]}')
+        assert json.loads(get(f"{base}/posting-api/job-board/new")[1]) == {"jobs": [1]}
+        assert board.hits >= 10
+
+
+def test_sources_point_at_the_server(board_root: Path, tmp_path: Path) -> None:
+    (board_root / "robots.txt").write_text("User-agent: *\nDisallow: /v0/\n")
+    with DemoBoard(board_root) as board:
+        keys = [s.key for s in board.sources()]
+        assert keys == [
+            "greenhouse:acme",
+            "lever:acme",
+            "lever:broken",
+            "ashby:acme",
+            "jsonld:127.0.0.1",
+        ]
+        assert all(s.api_base == board.base_url for s in board.sources()[:4])
+        assert board.sources()[-1].urls == [f"{board.base_url}/jsonld/site/sitemap.xml"]
+        path = board.write_sources_yaml(tmp_path / "sources.yaml")
+        assert load_sources(path) == board.sources()
+        assert b"Disallow: /v0/" in get(f"{board.base_url}/robots.txt")[1]
+
+
+def test_bundled_demo_board_lists_all_formats() -> None:
+    with DemoBoard() as board:
+        kinds = {s.type for s in board.sources()}
+    assert kinds == {"greenhouse", "lever", "ashby", "jsonld"}
+    with pytest.raises(FileNotFoundError):
+        DemoBoard(Path("/nonexistent/boards"))
