@@ -98,7 +98,7 @@ def run_demo(
     """Run the demo end to end; raise on failure (the CLI turns that into a clear error)."""
     from crawlers.demo_board import DemoBoard
     from flows.candidates import add_candidate
-    from flows.match_report import write_report
+    from flows.match_report import match_report
     from flows.nightly import nightly
     from flows.progress import emit
 
@@ -116,6 +116,6 @@ def run_demo(
         emit("candidate", f"{registered.facts.name} ({registered.facts.candidate_id})", done=True)
         summary = nightly(run_settings)
         emit("report", f"writing the report of {registered.facts.name}")
-        report = write_report(run_settings, registered.facts.candidate_id)
+        report = Path(match_report(registered.facts.candidate_id, run_settings))
         emit("report", str(report), done=True)
     return DemoResult(settings.warehouse_path, report, registered.facts.candidate_id, summary)

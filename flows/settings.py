@@ -56,6 +56,7 @@ class Settings(BaseSettings):
     taxonomy_path: Path = Path("skills_taxonomy.yaml")
     scoring_config_path: Path = Path("scoring.yaml")
     work_dir: Path = Path("out")
+    reports_dir: Path = Path("reports")
     # scheduling
     schedule_cron: str = "0 2 * * *"
     timezone: str = "UTC"

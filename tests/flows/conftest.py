@@ -3,7 +3,39 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 # Before anything imports Prefect (the Makefile exports these too): no telemetry.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+
+from flows.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def prefect_harness() -> Iterator[None]:
+    """One temporary Prefect server (SQLite in a temp dir) for every flow test."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+
+
+@pytest.fixture
+def flow_settings(tmp_path: Path, repo_root: Path) -> Settings:
+    """Settings for a flow run into a temporary warehouse (sources_path set by the test)."""
+    return Settings(
+        warehouse_path=tmp_path / "warehouse" / "tpm.duckdb",
+        work_dir=tmp_path / "out",
+        reports_dir=tmp_path / "reports",
+        taxonomy_path=repo_root / "skills_taxonomy.yaml",
+        scoring_config_path=repo_root / "scoring.yaml",
+        sources_path=tmp_path / "sources.yaml",
+        crawl_concurrency=4,
+        crawl_retries=1,
+        crawl_retry_delay_s=0.5,
+        crawl_timeout_s=120,
+    )
