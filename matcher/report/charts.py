@@ -53,7 +53,7 @@ def skill_coverage(report: Report, width: int = 560) -> Chart:
         Bar(
             label_w,
             20 + i * row_h,
-            (width - label_w - 50) * d.postings / top,
+            (width - label_w - 40) * d.postings / top,
             row_h - 6,
             d.name,
             str(d.postings),
@@ -91,7 +91,7 @@ def salary_band(report: Report, width: int = 560) -> Chart:
     low = min(r[1] for r in rows) * 0.9
     high = max(r[2] for r in rows) * 1.05
     span = (high - low) or 1.0
-    plot_w = width - label_w - 20
+    plot_w = width - label_w - 110
 
     def x(v: float) -> float:
         return label_w + plot_w * (v - low) / span

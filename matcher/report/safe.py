@@ -12,7 +12,7 @@ import re
 from urllib.parse import quote, urlsplit
 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_MD_PUNCT_RE = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:\"'$])")
+_MD_PUNCT_RE = re.compile(r"([\\`*_{}\[\]()#+\-!|~])")
 
 
 def plain(text: object) -> str:
@@ -45,7 +45,7 @@ def md_text(text: object) -> str:
     """Markdown-inert text: HTML special characters as entities, punctuation backslashed.
 
     >>> md_text("<b>[x](javascript:y)</b> | *z*")
-    '&lt;b&gt;\\\\[x\\\\]\\\\(javascript\\\\:y\\\\)&lt;/b&gt; \\\\| \\\\*z\\\\*'
+    '&lt;b&gt;\\\\[x\\\\]\\\\(javascript:y\\\\)&lt;/b&gt; \\\\| \\\\*z\\\\*'
     """
     value = _MD_PUNCT_RE.sub(r"\\\1", plain(text))
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,237 @@
+"""Per-pair scoring: who holds what scores higher, penalties, years, determinism, config."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from matcher.models import Degree
+from matcher.scoring import score_pair
+from matcher.scoring_config import (
+    ScoringConfig,
+    ScoringConfigError,
+    load_scoring_config,
+    parse_scoring_config,
+)
+from matcher.taxonomy import Taxonomy
+from tests.matcher.scoring_fixtures import candidate, posting, req
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def config() -> ScoringConfig:
+    return load_scoring_config(ROOT / "scoring.yaml")
+
+
+def test_holding_what_a_posting_requires_scores_higher(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(1, [req(taxonomy, "tool.jira"), req(taxonomy, "method.kanban")])
+    holder = candidate("A", concepts={"tool.jira": None, "method.kanban": None})
+    other = candidate("B", concepts={"tool.confluence": None})
+    a, b = (score_pair(c, p, e, taxonomy, config) for c in (holder, other))
+    assert a.score > b.score
+    assert a.matched == ["tool.jira", "method.kanban"] and a.missing_required == []
+    assert b.missing_required == ["tool.jira", "method.kanban"] and b.matched == []
+
+
+def test_breakdown_adds_up_to_the_score(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(
+        2,
+        [
+            req(taxonomy, "tool.jira"),
+            req(taxonomy, "credential.pmp"),
+            req(taxonomy, "method.kanban", required=False),
+        ],
+        min_years=5,
+        degree=Degree("bachelor"),
+        level="level.tpm",
+        location="Austin, TX",
+        remote=False,
+        salary_min=120000,
+        salary_max=150000,
+        salary_currency="USD",
+        salary_period="year",
+    )
+    c = candidate(
+        concepts={"tool.jira": 2.0},
+        total_years=3,
+        degree_level="master",
+        level_rank=3,
+        location="Austin, TX",
+        remote_pref="onsite",
+        salary_min=140000,
+        salary_currency="USD",
+        salary_period="year",
+    )
+    m = score_pair(c, p, e, taxonomy, config)
+    assert set(m.breakdown) == {
+        "required",
+        "preferred",
+        "years",
+        "degree",
+        "level",
+        "location",
+        "salary",
+        "credential_penalty",
+    }
+    assert abs(sum(m.breakdown.values()) - m.score) < 0.05
+    assert m.breakdown["credential_penalty"] == -12.0
+
+
+def test_missing_required_credential_is_a_strong_penalty(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(3, [req(taxonomy, "tool.jira"), req(taxonomy, "credential.pmp")])
+    with_pmp = candidate("A", concepts={"tool.jira": None, "credential.pmp": None})
+    without = candidate("B", concepts={"tool.jira": None})
+    a, b = (score_pair(c, p, e, taxonomy, config) for c in (with_pmp, without))
+    assert a.breakdown["credential_penalty"] == 0.0
+    assert b.breakdown["credential_penalty"] == -config.credentials.missing_required_penalty
+    # the penalty comes on top of the lost coverage
+    assert a.score - b.score > config.credentials.missing_required_penalty
+
+
+def test_credential_penalty_is_softened_and_capped(taxonomy: Taxonomy, config) -> None:
+    cfg = config.credentials
+    soft = posting(4, [req(taxonomy, "credential.pmp", evidence="PMP or equivalent.")])
+    plain = posting(5, [req(taxonomy, "credential.pmp", evidence="PMP required.")])
+    nobody = candidate("A")
+    assert score_pair(nobody, *soft, taxonomy, config).breakdown["credential_penalty"] == (
+        pytest.approx(-cfg.missing_required_penalty * cfg.or_equivalent_factor, abs=0.005)
+    )
+    # a credential of the same taxonomy category (PRINCE2 for PMP) softens it too
+    prince = candidate("B", concepts={"credential.prince2": None})
+    assert score_pair(prince, *plain, taxonomy, config).breakdown["credential_penalty"] == (
+        pytest.approx(-cfg.missing_required_penalty * cfg.same_category_factor, abs=0.005)
+    )
+    many = posting(
+        6,
+        [
+            req(taxonomy, c)
+            for c in ("credential.pmp", "credential.capm", "credential.safe", "credential.itil")
+        ],
+    )
+    assert score_pair(nobody, *many, taxonomy, config).breakdown["credential_penalty"] == (
+        -cfg.max_penalty
+    )
+
+
+def test_years_count(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(7, [req(taxonomy, "tool.jira")], min_years=6)
+    junior = candidate("A", concepts={"tool.jira": None}, total_years=2)
+    senior = candidate("B", concepts={"tool.jira": None}, total_years=8)
+    a, b = (score_pair(c, p, e, taxonomy, config) for c in (junior, senior))
+    assert b.score > a.score
+    assert b.breakdown["years"] == pytest.approx(3 * a.breakdown["years"], abs=0.02)
+
+
+def test_per_concept_years(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(8, [req(taxonomy, "tool.jira", years=4), req(taxonomy, "tool.confluence")])
+    scores = [
+        score_pair(
+            candidate(concepts={"tool.jira": y, "tool.confluence": None}), p, e, taxonomy, config
+        ).breakdown["required"]
+        for y in (1.0, 3.0, 4.0, 9.0, None)
+    ]
+    one, three, four, nine, unknown = scores
+    assert one < three < four == nine
+    assert one == pytest.approx(four * (1 + config.concept_years.floor) / 2, abs=0.02)
+    assert unknown == pytest.approx(four * (1 + config.concept_years.unknown_credit) / 2, abs=0.02)
+
+
+def test_preferred_only_difference(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(9, [req(taxonomy, "tool.jira"), req(taxonomy, "tool.tableau", required=False)])
+    a = score_pair(
+        candidate("A", concepts={"tool.jira": None, "tool.tableau": None}), p, e, taxonomy, config
+    )
+    b = score_pair(candidate("B", concepts={"tool.jira": None}), p, e, taxonomy, config)
+    assert a.breakdown["required"] == b.breakdown["required"]
+    assert a.score > b.score
+    assert b.missing_preferred == ["tool.tableau"] and b.missing_required == []
+
+
+def test_degree_or_equivalent_softens(taxonomy: Taxonomy, config) -> None:
+    strict = posting(10, [req(taxonomy, "tool.jira")], degree=Degree("bachelor"))
+    soft = posting(11, [req(taxonomy, "tool.jira")], degree=Degree("bachelor", or_equivalent=True))
+    none = candidate(concepts={"tool.jira": None})
+    assert (
+        score_pair(none, *soft, taxonomy, config).score
+        > score_pair(none, *strict, taxonomy, config).score
+    )
+    holder = candidate(concepts={"tool.jira": None}, degree_level="master")
+    assert score_pair(holder, *strict, taxonomy, config).breakdown["degree"] > 0
+
+
+def test_salary_only_when_both_known_in_one_currency(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(
+        12,
+        [req(taxonomy, "tool.jira")],
+        salary_min=100000,
+        salary_currency="EUR",
+        salary_period="year",
+    )
+    usd = candidate(salary_min=90000, salary_currency="USD", salary_period="year")
+    eur = candidate(salary_min=90000, salary_currency="EUR", salary_period="year")
+    assert "salary" not in score_pair(usd, p, e, taxonomy, config).breakdown
+    assert score_pair(eur, p, e, taxonomy, config).breakdown["salary"] > 0
+
+
+def test_same_inputs_same_score(taxonomy: Taxonomy, config) -> None:
+    p, e = posting(
+        13,
+        [req(taxonomy, "tool.jira"), req(taxonomy, "credential.pmp")],
+        min_years=3,
+        location="Austin, TX",
+    )
+    c = candidate(concepts={"tool.jira": 1.0}, total_years=4, location="Austin, TX")
+    first = score_pair(c, p, e, taxonomy, config)
+    assert all(score_pair(c, p, e, taxonomy, config) == first for _ in range(5))
+
+
+def test_no_concept_names_in_scoring_code(taxonomy: Taxonomy) -> None:
+    sources = [
+        ROOT / "matcher" / f
+        for f in (
+            "scoring.py",
+            "scoring_matrix.py",
+            "scoring_prep.py",
+            "scoring_config.py",
+            "gaps.py",
+            "guidance.py",
+            "profile.py",
+        )
+    ]
+    sources += sorted((ROOT / "matcher" / "report").glob("*.py"))
+    text = "\n".join(s.read_text(encoding="utf-8") for s in sources)
+    found = [c.id for c in taxonomy.concepts if re.search(rf"\b{re.escape(c.id)}\b", text)]
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"components": {"required": "lots"}}, "key 'components.required'"),
+        ({"kind_weights": {"gadget": 1.0}}, "unknown kind(s) ['gadget']"),
+        ({"level": {"credit_by_distance": [1.0, 2.0]}}, "between 0 and 1"),
+        ({"threshold": 170}, "key 'threshold'"),
+    ],
+)
+def test_config_errors_name_the_key(change: dict, expected: str) -> None:
+    raw = yaml.safe_load((ROOT / "scoring.yaml").read_text(encoding="utf-8"))
+    for key, value in change.items():
+        raw[key] = (
+            {**raw[key], **value} if isinstance(value, dict) and key != "kind_weights" else value
+        )
+    with pytest.raises(ScoringConfigError) as err:
+        parse_scoring_config(raw, origin="scoring.yaml")
+    assert expected in str(err.value) and str(err.value).startswith("scoring.yaml: ")
+
+
+def test_config_missing_key_and_file(tmp_path: Path) -> None:
+    raw = yaml.safe_load((ROOT / "scoring.yaml").read_text(encoding="utf-8"))
+    del raw["salary"]
+    with pytest.raises(ScoringConfigError, match="key 'salary': Field required"):
+        parse_scoring_config(raw, origin="scoring.yaml")
+    with pytest.raises(ScoringConfigError, match="cannot read the scoring config"):
+        load_scoring_config(tmp_path / "absent.yaml")
