@@ -63,6 +63,8 @@ class Cues:
     years_followed_by: tuple[str, ...]
     years_not_followed_by: tuple[str, ...]
     or_equivalent: re.Pattern[str]
+    _heading_re: re.Pattern[str]
+    _heading_of: dict[str, str]
 
     def heading_kind(self, heading: str) -> str | None:
         """The section kind a heading opens: its longest matching leading cue wins.
@@ -72,15 +74,8 @@ class Cues:
         ('preferred', 'boilerplate')
         """
         text = re.sub(r"\s+", " ", fold(heading)).strip(" :.-*#_!?")
-        best: tuple[int, str] | None = None
-        for kind, phrases in self.headings.items():
-            for phrase in phrases:
-                hit = text == phrase or (
-                    text.startswith(phrase) and not text[len(phrase)].isalnum()
-                )
-                if hit and (best is None or len(phrase) > best[0]):
-                    best = (len(phrase), kind)
-        return best[1] if best else None
+        found = self._heading_re.match(text)
+        return self._heading_of[found.group(0)] if found else None
 
 
 def _strings(data: dict[str, Any], key: str, origin: str) -> list[str]:
@@ -113,6 +108,10 @@ def load_cues(path: str | Path | None = None) -> Cues:
     headings = {
         kind: tuple(fold(p) for p in _strings(headings_raw, kind, origin)) for kind in headings_raw
     }
+    heading_of: dict[str, str] = {}
+    for kind, phrases in headings.items():
+        for phrase in phrases:
+            heading_of.setdefault(phrase, kind)
     sentence_kind = {
         fold(p): kind for kind in sentence_raw for p in _strings(sentence_raw, kind, origin)
     }
@@ -136,4 +135,10 @@ def load_cues(path: str | Path | None = None) -> Cues:
             fold(w) for w in _strings(data, "years_not_followed_by", origin)
         ),
         or_equivalent=phrase_regex(_strings(data, "or_equivalent", origin)),
+        _heading_re=re.compile(
+            "(?:"
+            + "|".join(re.escape(p) for p in sorted(heading_of, key=len, reverse=True))
+            + r")(?![\w])"
+        ),
+        _heading_of=heading_of,
     )

@@ -36,6 +36,7 @@ from matcher.levels import LevelFinder
 from matcher.models import Extraction, Requirement
 from matcher.pipeline import SPANS_KEY, load_or_build
 from matcher.sections import Cue, LineIndex, classify_lines, cue_for, sentence_cues
+from matcher.sentences import SentenceIndex
 from matcher.taxonomy import Concept, Taxonomy
 from matcher.text import html_to_text, looks_like_html
 from matcher.years import YearsFinder
@@ -112,17 +113,19 @@ class Extractor:
                 ]
             yield from out
 
-    def _sentence(self, cache: dict[int, _Sentence], sent: Span) -> _Sentence:
-        found = cache.get(sent.start)
+    def _sentence(self, cache: dict[int, _Sentence], index: SentenceIndex, token: int) -> _Sentence:
+        """The sentence holding `token`, with its cues (computed once per sentence)."""
+        first, _, start_char, end_char = index.of(token)
+        found = cache.get(first)
         if found is None:
-            text = sent.text
+            text = index.doc.text[start_char:end_char]
             found = _Sentence(
                 text=text.strip(),
-                start=sent.start_char,
+                start=start_char,
                 cues=sentence_cues(text, self.cues),
                 boilerplate=bool(self.cues.boilerplate_sentences.search(text)),
             )
-            cache[sent.start] = found
+            cache[first] = found
         return found
 
     def from_doc(self, posting_id: str, doc: Doc, title: str | None = None) -> Extraction:
@@ -130,6 +133,7 @@ class Extractor:
         text = doc.text
         lines = LineIndex(classify_lines(text, self.cues))
         sentences: dict[int, _Sentence] = {}
+        index = SentenceIndex(doc)
         hits: list[_Hit] = []
         for span in doc.spans[SPANS_KEY]:
             concept = self._by_id.get(span.label_)
@@ -138,7 +142,7 @@ class Extractor:
             line = lines.at(span.start_char)
             if line.section == "boilerplate":
                 continue
-            sent = self._sentence(sentences, span.sent)
+            sent = self._sentence(sentences, index, span.start)
             if sent.boilerplate:
                 continue
             kind = cue_for(sent.cues, span.start_char - sent.start, span.end_char - sent.start)
@@ -147,7 +151,7 @@ class Extractor:
             required = kind == "required" if kind else line.section != "preferred"
             hits.append(_Hit(concept, required, span, sent))
 
-        years_by_sentence, min_years = self._years_of(doc, lines, sentences)
+        years_by_sentence, min_years = self._years_of(doc, lines, sentences, index)
         chosen: dict[str, _Hit] = {}
         for hit in hits:
             first = chosen.get(hit.concept.id)
@@ -173,7 +177,7 @@ class Extractor:
         )
 
     def _years_of(
-        self, doc: Doc, lines: LineIndex, sentences: dict[int, _Sentence]
+        self, doc: Doc, lines: LineIndex, sentences: dict[int, _Sentence], index: SentenceIndex
     ) -> tuple[dict[int, list[tuple[int, float]]], float | None]:
         """Years mentions per sentence start (offset, value) and the posting's minimum."""
         by_sentence: dict[int, list[tuple[int, float]]] = {}
@@ -185,7 +189,7 @@ class Extractor:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
-            sent = self._sentence(sentences, span.sent)
+            sent = self._sentence(sentences, index, span.start)
             if sent.boilerplate:
                 continue
             kind = cue_for(sent.cues, mention.start - sent.start, mention.end - sent.start)

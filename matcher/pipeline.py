@@ -2,11 +2,10 @@
 
 `build_nlp(taxonomy)` gives `spacy.blank("en")` plus three components:
 
-- `tpm_sentences`: sentence starts at every line start (each heading or list item is its
-  own sentence) and after sentence-final punctuation in prose. It finds boundaries with
-  one regex over the text and writes them with `Doc.from_array`, so it costs no Python
-  per token (spaCy's `sentencizer` loops over tokens in Python and costs about 70% of
-  the tokenizer's time on real postings; see bench/bench_extract.py).
+- `tpm_sentences` (matcher/sentences.py): sentence starts at every line start (each
+  heading or list item is its own sentence) and after sentence-final punctuation in
+  prose, found by one regex and written with `Doc.from_array` (spaCy's `sentencizer`
+  loops over tokens in Python; its cost is measured in bench/bench_extract.py).
 - `tpm_lemmas` (matcher/lemmas.py): spaCy's English lookup lemmas (spacy-lookups-data),
   case-folded, set for a whole Doc with numpy (spaCy's `lemmatizer` in lookup mode costs
   more than the tokenizer: measured in the bench).
@@ -22,62 +21,21 @@ taxonomy's content hash (and this module's PIPELINE_VERSION).
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import spacy
-from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from matcher.lemmas import LookupLemmas  # noqa: F401  (registers the tpm_lemmas factory)
 from matcher.ruler import TaxonomyRuler, compile_rules
+from matcher.sentences import LineSentencizer  # noqa: F401  (registers tpm_sentences)
 from matcher.taxonomy import Taxonomy
 
 #: Bump when the pipeline's code changes in a way that makes cached pipelines stale.
 PIPELINE_VERSION = "2"
 SPANS_KEY = "tpm"
-
-# A sentence starts after a line break, or after . ! ? (and closing quotes/brackets)
-# followed by space and a capital, digit, quote or bullet. "e.g." and "i.e." do not end one.
-_BOUNDARY_RE = re.compile(
-    r"\n\s*"
-    r"|(?<![A-Z]\.[a-z]\.)(?<!\b[eiEI]\.[gemGEM]\.)(?<=[.!?])[\"'”’)\]]*[ \t]+"
-    r"(?=[A-Z0-9\"'“‘(\-•*])"
-)
-
-
-@Language.factory("tpm_sentences")
-def make_sentences(nlp: Language, name: str) -> LineSentencizer:
-    """Factory of the line-and-prose sentence segmenter."""
-    return LineSentencizer()
-
-
-class LineSentencizer:
-    """Set sentence starts at line starts and after sentence-final punctuation."""
-
-    def __call__(self, doc: Doc) -> Doc:
-        n = len(doc)
-        if n == 0:
-            return doc
-        starts = np.full(n, -1, dtype=np.int64)
-        starts[0] = 1
-        positions = [m.end() for m in _BOUNDARY_RE.finditer(doc.text)]
-        if positions:
-            token_idx = doc.to_array([IDX]).astype(np.int64)
-            hits = np.searchsorted(token_idx, np.asarray(positions, dtype=np.int64))
-            starts[hits[hits < n]] = 1
-        doc.from_array([SENT_START], starts.astype(np.uint64))
-        return doc
-
-    def to_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> None:
-        """Nothing to save: the component has no state."""
-
-    def from_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> LineSentencizer:
-        return self
 
 
 @Language.factory("tpm_taxonomy", default_config={"spans_key": SPANS_KEY})

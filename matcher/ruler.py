@@ -24,12 +24,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import srsly
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from matcher.lemmas import LookupLemmas, lemma_table
+from matcher.sentences import SentenceIndex
 from matcher.taxonomy import Ambiguity, Concept, Taxonomy, normalize_alias
 
 RULES_FILE = "rules.json"
@@ -142,6 +145,26 @@ def compile_rules(taxonomy: Taxonomy, nlp: Language) -> dict[str, Any]:
     }
 
 
+def _triggers(patterns: list[dict[str, Any]], vocab: Any) -> tuple[np.ndarray | None, int]:
+    """Lemma hashes that can start a token pattern and the longest pattern, or (None, 0)
+    when some pattern cannot be windowed (first token without LEMMA, or a + / * operator).
+    """
+    words: set[str] = set()
+    longest = 0
+    for entry in patterns:
+        pattern = entry["pattern"]
+        if any(t.get("OP") in {"+", "*"} for t in pattern):
+            return None, 0
+        first = pattern[0]
+        lemma = first.get("LEMMA")
+        if first.get("OP") or lemma is None:
+            return None, 0
+        words.update(lemma.get("IN", []) if isinstance(lemma, dict) else [lemma])
+        longest = max(longest, len(pattern))
+    hashes = sorted(vocab.strings.add(str(w).casefold()) for w in words)
+    return np.asarray(hashes, dtype=np.uint64), longest
+
+
 def _norms(tokens: Doc | Span) -> str:
     return " ".join(t.norm_ for t in tokens)
 
@@ -204,6 +227,7 @@ class TaxonomyRuler:
             vocab.strings.add(entry["concept"])
         self._checks = [self._compile_rule(r) for r in self.rules["rules"]]
         self._has_tokens = bool(self.rules["patterns"])
+        self._triggers, self._window = _triggers(self.rules["patterns"], vocab)
 
     @staticmethod
     def _compile_rule(rule: dict[str, Any]) -> tuple[frozenset[str], frozenset[str], Any]:
@@ -216,7 +240,9 @@ class TaxonomyRuler:
             context = re.compile(r"(?<![\w-])(?:" + "|".join(parts) + r")(?![\w-])")
         return frozenset(rule["not_followed_by"]), frozenset(rule["not_preceded_by"]), context
 
-    def _allowed(self, doc: Doc, start: int, end: int, rule: int) -> bool:
+    def _allowed(
+        self, doc: Doc, start: int, end: int, rule: int, sents: list[SentenceIndex]
+    ) -> bool:
         not_followed, not_preceded, context = self._checks[rule]
         nxt = end
         while nxt < len(doc) and doc[nxt].is_space:
@@ -226,10 +252,12 @@ class TaxonomyRuler:
         if start > 0 and doc[start - 1].lower_ in not_preceded:
             return False
         if context is not None:
-            sent = doc[start].sent
+            if not sents:
+                sents.append(SentenceIndex(doc))
+            _, _, sent_start, sent_end = sents[0].of(start)
             text = doc.text
-            left = text[sent.start_char : doc[start].idx]
-            right = text[doc[end - 1].idx + len(doc[end - 1]) : sent.end_char]
+            left = text[sent_start : doc[start].idx]
+            right = text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]
             if not (context.search(left) or context.search(right)):
                 return False
         return True
@@ -239,16 +267,33 @@ class TaxonomyRuler:
         n_lemma = len(matches)
         matches += self._norm(doc) + self._orth(doc)
         if self._has_tokens:
-            matches += self._tokens(doc)
+            matches += self._token_matches(doc)
         candidates = []
+        sents: list[SentenceIndex] = []
         for i, (key, start, end) in enumerate(matches):
             concept, rule = self._keys[key]
-            if rule >= 0 and not self._allowed(doc, start, end, rule):
+            if rule >= 0 and not self._allowed(doc, start, end, rule, sents):
                 continue
             exact = i >= n_lemma or (concept, _norms(doc[start:end])) in self._exact
             candidates.append((start, end, concept, exact))
         doc.spans[self.spans_key] = _longest(doc, candidates)
         return doc
+
+    def _token_matches(self, doc: Doc) -> list[tuple[int, int, int]]:
+        """Token-pattern matches, run only on windows that start with a trigger lemma.
+
+        The Matcher walks every token in Python-level code; most postings hold no trigger
+        word at all, so the windows make it nearly free. Patterns whose first token has no
+        LEMMA constraint, or that use + or *, run over the whole Doc.
+        """
+        if self._triggers is None:
+            return list(self._tokens(doc))
+        lemmas = doc.to_array([LEMMA]).astype(np.uint64)
+        found: set[tuple[int, int, int]] = set()
+        for pos in np.flatnonzero(np.isin(lemmas, self._triggers)).tolist():
+            window = doc[pos : min(len(doc), pos + self._window)]
+            found.update((key, pos + s, pos + e) for key, s, e in self._tokens(window))
+        return sorted(found, key=lambda m: (m[1], m[2]))
 
     def to_disk(self, path: str | Path, *, exclude: tuple[str, ...] = ()) -> None:
         """Write the compiled rules (the matchers are rebuilt from them on load)."""
