@@ -82,8 +82,8 @@ class ReadMethods:
             posting = _posting(row)
             min_years, dlevel, dfields, dreq, dequiv, level = row[16:22]
             degree = (
-                Degree(dlevel, list(dfields or []), bool(dreq), bool(dequiv))
-                if dlevel is not None or dfields
+                Degree(dlevel, json.loads(dfields) if dfields else [], bool(dreq), bool(dequiv))
+                if dreq is not None  # stored only when the extraction had a degree
                 else None
             )
             ext = Extraction(posting.id, reqs.get(posting.id, []), min_years, degree, level)

@@ -189,7 +189,7 @@ class Staging(ReadMethods):
             self._transaction(),
             self._registered(incoming_extractions=ext_table, incoming_requirements=req_table),
         ):
-            self.con.execute(statement("delete_requirements"))
+            self.con.execute(statement("delete_stale_requirements"))
             self.con.execute(statement("insert_requirements"))
             self.con.execute(statement("update_posting_extraction"))
             self._reject(rejected)
@@ -285,13 +285,8 @@ class Staging(ReadMethods):
         """
         table, rejected = validate.matches_table(matches)
         with self._transaction(), self._registered(incoming_matches=table):
-            if candidate_ids is None:
-                self.con.execute(statement("delete_all_matches"))
-            else:
-                self.con.execute(
-                    statement("delete_matches_of_candidates"),
-                    {"candidate_ids": sorted(set(candidate_ids))},
-                )
+            scope = None if candidate_ids is None else sorted(set(candidate_ids))
+            self.con.execute(statement("delete_stale_matches"), {"candidate_ids": scope})
             self.con.execute(statement("insert_matches"), {"run_id": run_id})
             self._reject(rejected)
         return table.num_rows

@@ -71,7 +71,7 @@ EXTRACTION_SCHEMA = pa.schema(
         ("posting_id", pa.string()),
         ("min_years_experience", pa.float64()),
         ("degree_level", pa.string()),
-        ("degree_fields", pa.list_(pa.string())),
+        ("degree_fields", pa.string()),
         ("degree_required", pa.bool_()),
         ("degree_or_equivalent", pa.bool_()),
         ("level", pa.string()),
@@ -151,6 +151,12 @@ def rejected_table(rows: list[Rejected]) -> pa.Table:
     )
 
 
+def _arrow(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
+    """Rows of tuples (in schema order) as an Arrow table, one column at a time."""
+    arrays = [pa.array([row[i] for row in rows], type=f.type) for i, f in enumerate(schema)]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
 def _str(row: Any, name: str, *, required: bool) -> str | None:
     value = getattr(row, name, None)
     if value is None:
@@ -205,7 +211,12 @@ def parse_timestamp(value: Any, name: str) -> datetime | None:
     return value
 
 
-def _posting_row(p: Any) -> dict[str, Any]:
+_NUMBER = (int, float)
+_NAMES = POSTING_SCHEMA.names
+
+
+def _checked_posting_row(p: Any) -> dict[str, Any]:
+    """The slow, precise path: raise RowError naming the first bad field."""
     row: dict[str, Any] = {}
     for name in _REQUIRED_STR:
         row[name] = _str(p, name, required=True)
@@ -220,9 +231,79 @@ def _posting_row(p: Any) -> dict[str, Any]:
     return row
 
 
+def _opt_str(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _opt_num(value: Any) -> bool:
+    return value is None or (type(value) in _NUMBER and value >= 0)
+
+
+def _posting_row(p: Any) -> tuple[Any, ...]:
+    """One posting as a tuple in POSTING_SCHEMA order (fast path; falls back to name the field)."""
+    try:
+        pid, source, company, title, url = p.id, p.source, p.company, p.title, p.url
+        text, chash, location, etype = (
+            p.description_text,
+            p.content_hash,
+            p.location,
+            p.employment_type,
+        )
+        smin, smax, currency, period = (
+            p.salary_min,
+            p.salary_max,
+            p.salary_currency,
+            p.salary_period,
+        )
+        remote, posted, fetched = p.remote, p.posted_at, p.fetched_at
+        fast = (
+            type(pid) is str
+            and pid.strip() != ""
+            and type(source) is str
+            and source.strip() != ""
+            and type(chash) is str
+            and chash.strip() != ""
+            and type(company) is str
+            and type(title) is str
+            and type(url) is str
+            and type(text) is str
+            and _opt_str(location)
+            and _opt_str(etype)
+            and _opt_str(currency)
+            and _opt_str(period)
+            and _opt_num(smin)
+            and _opt_num(smax)
+            and (remote is None or type(remote) is bool)
+        )
+    except AttributeError:
+        fast = False
+    if not fast:
+        row = _checked_posting_row(p)
+        return tuple(row[name] for name in _NAMES)
+    return (
+        pid,
+        source,
+        ":".join(pid.split(":", 2)[:2]),
+        company,
+        title,
+        url,
+        location,
+        remote,
+        etype,
+        None if smin is None else float(smin),
+        None if smax is None else float(smax),
+        currency,
+        period,
+        parse_timestamp(posted, "posted_at"),
+        parse_timestamp(fetched, "fetched_at"),
+        text,
+        chash,
+    )
+
+
 def postings_table(postings: list[Posting]) -> Batch:
     """Validate postings; a repeated id keeps its last row and rejects the earlier ones."""
-    rows: dict[str, dict[str, Any]] = {}
+    rows: dict[str, tuple[Any, ...]] = {}
     rejected: list[Rejected] = []
     seen: dict[str, None] = {}
     for index, posting in enumerate(postings):
@@ -239,34 +320,53 @@ def postings_table(postings: list[Posting]) -> Batch:
             reason = f"row {index}: unusable ({type(exc).__name__}: {exc})"
             rejected.append(Rejected("postings", key, reason, to_json(posting)))
             continue
-        if row["id"] in rows:
+        if row[0] in rows:
             reason = "id repeated in the same batch; the later row was loaded"
-            rejected.append(Rejected("postings", row["id"], reason, to_json(rows[row["id"]])))
-        rows[row["id"]] = row
-    columns = {name: [r[name] for r in rows.values()] for name in POSTING_SCHEMA.names}
-    table = pa.Table.from_pydict(columns, schema=POSTING_SCHEMA)
+            earlier = dict(zip(_NAMES, rows[row[0]], strict=True))
+            rejected.append(Rejected("postings", row[0], reason, to_json(earlier)))
+        rows[row[0]] = row
+    table = _arrow(list(rows.values()), POSTING_SCHEMA)
     return Batch(table, rejected, list(seen))
+
+
+def _describe_requirement(seq: int, r: Any) -> str:
+    where = f"requirements[{seq}]"
+    for name in ("id", "name", "kind", "evidence"):
+        if not isinstance(getattr(r, name, None), str):
+            return f"{where} field {name!r}: expected text"
+    if not isinstance(getattr(r, "required", None), bool):
+        return f"{where} field 'required': expected true/false"
+    for name in ("start", "end"):
+        value = getattr(r, name, None)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return f"{where} field {name!r}: expected a non-negative integer"
+    if r.end < r.start:
+        return f"{where}: end {r.end} is before start {r.start}"
+    return f"{where} field 'years': expected a non-negative number"
 
 
 def _requirement_rows(ext: Extraction) -> list[tuple[Any, ...]]:
     out: list[tuple[Any, ...]] = []
+    pid = ext.id
     for seq, r in enumerate(ext.requirements):
-        where = f"requirements[{seq}]"
-        for name in ("id", "name", "kind", "evidence"):
-            if not isinstance(getattr(r, name, None), str):
-                raise RowError(f"{where} field {name!r}: expected text")
-        if not isinstance(r.required, bool):
-            raise RowError(f"{where} field 'required': expected true/false")
-        for name in ("start", "end"):
-            value = getattr(r, name, None)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise RowError(f"{where} field {name!r}: expected a non-negative integer")
-        if r.end < r.start:
-            raise RowError(f"{where}: end {r.end} is before start {r.start}")
-        years = _num(r.years, f"{where}.years")
-        out.append(
-            (ext.id, seq, r.id, r.name, r.kind, r.required, years, r.evidence, r.start, r.end)
-        )
+        try:
+            cid, name, kind, required, evidence = r.id, r.name, r.kind, r.required, r.evidence
+            start, end, years = r.start, r.end, r.years
+        except AttributeError:
+            raise RowError(f"requirements[{seq}]: not a requirement ({type(r).__name__})") from None
+        if not (
+            type(cid) is str
+            and type(name) is str
+            and type(kind) is str
+            and type(evidence) is str
+            and type(required) is bool
+            and type(start) is int
+            and type(end) is int
+            and 0 <= start <= end
+            and (years is None or (type(years) in _NUMBER and years >= 0))
+        ):
+            raise RowError(_describe_requirement(seq, r))
+        out.append((pid, seq, cid, name, kind, required, years, evidence, start, end))
     return out
 
 
@@ -283,7 +383,7 @@ def _extraction_row(ext: Extraction) -> dict[str, Any]:
         "posting_id": ext.id,
         "min_years_experience": _num(ext.min_years_experience, "min_years_experience"),
         "degree_level": degree.level if degree else None,
-        "degree_fields": list(degree.fields) if degree else None,
+        "degree_fields": json.dumps(list(degree.fields)) if degree else None,
         "degree_required": _bool(degree.required, "degree.required") if degree else None,
         "degree_or_equivalent": _bool(degree.or_equivalent, "degree.or_equivalent")
         if degree
@@ -322,11 +422,7 @@ def extractions_tables(
         req_rows[key] = reqs
     ext_table = pa.Table.from_pylist(list(ext_rows.values()), schema=EXTRACTION_SCHEMA)
     flat = [row for rows in req_rows.values() for row in rows]
-    columns = list(zip(*flat, strict=True)) if flat else [[] for _ in REQUIREMENT_SCHEMA.names]
-    req_table = pa.Table.from_arrays(
-        [pa.array(col, type=f.type) for col, f in zip(columns, REQUIREMENT_SCHEMA, strict=True)],
-        schema=REQUIREMENT_SCHEMA,
-    )
+    req_table = _arrow(flat, REQUIREMENT_SCHEMA)
     return ext_table, req_table, rejected
 
 

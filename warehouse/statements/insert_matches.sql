@@ -1,4 +1,4 @@
-INSERT INTO matches (
+INSERT OR REPLACE INTO matches (
     candidate_id, posting_id, score, breakdown, matched, missing_required, missing_preferred,
     rank, run_id
 )

@@ -1,4 +1,4 @@
-INSERT INTO posting_requirements (
+INSERT OR REPLACE INTO posting_requirements (
     posting_id, seq, concept_id, name, kind, required, years, evidence, start_offset, end_offset
 )
 SELECT

@@ -2,7 +2,7 @@ UPDATE postings SET
     extracted_hash = postings.content_hash,
     min_years_experience = e.min_years_experience,
     degree_level = e.degree_level,
-    degree_fields = e.degree_fields,
+    degree_fields = CAST(e.degree_fields AS JSON),
     degree_required = e.degree_required,
     degree_or_equivalent = e.degree_or_equivalent,
     level = e.level
