@@ -1,0 +1,60 @@
+"""Gap analysis arithmetic: lifts over the threshold and average lifts, checked pair by pair."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from matcher.gaps import find_gaps
+from matcher.scoring import score_pair
+from matcher.scoring_config import ScoringConfig, load_scoring_config
+from matcher.taxonomy import Taxonomy
+from tests.matcher.scoring_fixtures import candidate, posting, random_sample, req
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def config() -> ScoringConfig:
+    return load_scoring_config(ROOT / "scoring.yaml")
+
+
+def test_kanban_lifts_the_postings_that_ask_for_it(taxonomy: Taxonomy, config) -> None:
+    jira, kanban, sql = (req(taxonomy, c) for c in ("tool.jira", "method.kanban", "tool.sql"))
+    postings = [posting(i, [jira, kanban]) for i in range(4)]  # 45 -> 100 with Kanban
+    postings += [posting(10, [jira, req(taxonomy, "method.kanban", required=False)])]
+    postings += [posting(11, [jira, sql])]
+    cand = candidate(concepts={"tool.jira": None})
+    gaps = find_gaps(cand, postings, taxonomy, config)
+    assert [g.concept_id for g in gaps] == ["method.kanban", "tool.sql"]
+    kanban_gap = gaps[0]
+    assert kanban_gap.lifts_over_threshold == 4  # the preferred ask does not reach 70
+    assert kanban_gap.postings_improved == 5
+    assert (kanban_gap.required_in, kanban_gap.preferred_in) == (4, 1)
+    assert kanban_gap.sentence.startswith("adding Kanban lifts 4 postings to 70 or more")
+
+
+def test_gap_figures_match_rescoring_pair_by_pair(taxonomy: Taxonomy, config) -> None:
+    cands, postings = random_sample(taxonomy, n_postings=60, n_candidates=3, seed=5)
+    cand = cands[0]
+    gaps = find_gaps(cand, postings, taxonomy, config, limit=None)
+    assert gaps
+    base = [score_pair(cand, p, e, taxonomy, config).score for p, e in postings]
+    for gap in gaps[:8]:
+        plus = replace(cand, concepts={**cand.concepts, gap.concept_id: None})
+        new = [score_pair(plus, p, e, taxonomy, config).score for p, e in postings]
+        lifts = [n - b for n, b in zip(new, base, strict=True) if n > b]
+        crossed = sum(b < config.threshold <= n for n, b in zip(new, base, strict=True))
+        assert gap.lifts_over_threshold == crossed
+        assert gap.postings_improved == len(lifts)
+        assert gap.average_lift == pytest.approx(sum(lifts) / len(lifts), abs=0.006)
+    keys = [(-g.lifts_over_threshold, -g.average_lift) for g in gaps]
+    assert keys == sorted(keys)
+
+
+def test_no_gaps_without_postings_or_when_everything_is_held(taxonomy: Taxonomy, config) -> None:
+    cand = candidate(concepts={"tool.jira": None})
+    assert find_gaps(cand, [], taxonomy, config) == []
+    assert find_gaps(cand, [posting(1, [req(taxonomy, "tool.jira")])], taxonomy, config) == []
