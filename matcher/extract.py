@@ -7,7 +7,8 @@
 What it does with the spans the `tpm_taxonomy` component finds:
 
 - drops concepts in boilerplate sections (About us, Benefits, Equal opportunity) and in
-  boilerplate sentences, and concepts a negation governs ("No PMP required");
+  lines with boilerplate wording ("equal opportunity employer"), and concepts a
+  negation governs ("No PMP required");
 - marks each concept required or preferred: the sentence's cue beats the section;
   responsibilities and unlabelled sections count as required;
 - reports each concept once, with its first required evidence (else its first one);
@@ -140,7 +141,7 @@ class Extractor:
             if concept is None or concept.kind in _NOT_REQUIREMENTS:
                 continue
             line = lines.at(span.start_char)
-            if line.section == "boilerplate":
+            if line.section == "boilerplate" or line.boilerplate:
                 continue
             sent = self._sentence(sentences, index, span.start)
             if sent.boilerplate:
@@ -184,7 +185,7 @@ class Extractor:
         required: list[float] = []
         for mention in self._years.find(doc.text):
             line = lines.at(mention.start)
-            if line.section == "boilerplate":
+            if line.section == "boilerplate" or line.boilerplate:
                 continue
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is None or len(span) == 0:

@@ -27,6 +27,7 @@ class Line:
     end: int
     section: str | None
     heading: bool
+    boilerplate: bool = False  # the line holds boilerplate wording (equal opportunity, ...)
 
 
 def _heading(line: str, cues: Cues) -> tuple[bool, str | None]:
@@ -95,7 +96,8 @@ def classify_lines(text: str, cues: Cues) -> list[Line]:
             label = _inline_label(line, cues)
             if label is not None:
                 section = label
-            out.append(Line(pos, end, section, False))
+            boiler = bool(cues.boilerplate_sentences.search(line))
+            out.append(Line(pos, end, section, False, boiler))
         pos = end + 1
     return out
 

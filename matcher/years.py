@@ -4,7 +4,7 @@ A mention counts only when it reads as experience: followed by a word such as "o
 "in", "experience", "managing" (cues.yaml: years_followed_by) or marked as a minimum
 ("5+", "at least", "minimum of", a range); and not preceded by "in the last", "over the
 past", "founded" nor followed by "ago", "contract" (cues.yaml). A range gives its lower
-bound; "five (5) years" gives 5.
+bound ("0-2 years" gives 0); "five (5) years" gives 5.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ class YearsFinder:
         out: list[YearsMention] = []
         for m in self._re.finditer(text):
             value = self._number(m.group("a"))
-            if value is None or value <= 0 or value > _MAX_YEARS:
+            if value is None or value > _MAX_YEARS or (value <= 0 and not m.group("b")):
                 continue
             before = fold(text[max(0, m.start() - 40) : m.start()])
             if self._before.search(before):
