@@ -21,8 +21,18 @@ from matcher.models import Posting
 
 
 def lever_html(posting: dict[str, Any]) -> str:
-    """The posting's full description as HTML: description, lists, additional."""
-    parts = [as_text(posting.get("description"))]
+    """The posting's full description as HTML: description, lists, additional, pay.
+
+    `description` already holds `opening` + `descriptionBody`; when it is empty those
+    parts, or the plain-text description, stand in for it.
+    """
+    lead = as_text(posting.get("description")) or "\n".join(
+        as_text(posting.get(k)) for k in ("opening", "descriptionBody") if as_text(posting.get(k))
+    )
+    plain = as_text(posting.get("descriptionPlain"))
+    if not lead and plain:
+        lead = "".join(f"<p>{html.escape(line)}</p>" for line in plain.splitlines() if line.strip())
+    parts = [lead]
     for block in posting.get("lists") or []:
         if not isinstance(block, dict):
             continue
@@ -33,6 +43,7 @@ def lever_html(posting: dict[str, Any]) -> str:
         if content:
             parts.append(content if content.lstrip().startswith("<ul") else f"<ul>{content}</ul>")
     parts.append(as_text(posting.get("additional")))
+    parts.append(as_text(posting.get("salaryDescription")))
     return "\n".join(p for p in parts if p)
 
 
@@ -115,9 +126,6 @@ class LeverSpider(BoardSpider):
             title=entry.get("text"),
             url=entry.get("hostedUrl") or entry.get("applyUrl"),
             description_html=lever_html(entry) or None,
-            description_text=""
-            if entry.get("description")
-            else as_text(entry.get("descriptionPlain")),
             location=location,
             remote=remote_from_text(workplace if workplace != "unspecified" else None),
             employment_type=as_text(categories.get("commitment")) or None,
