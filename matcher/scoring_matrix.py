@@ -148,8 +148,7 @@ def _years_correction(
         np.clip(yrs / pm.e_years[a:z][rep], config.concept_years.floor, 1.0),
     )
     flat = (pm.e_post[a:z][rep] - lo) * num.shape[1] + cm.holders[pos]
-    delta = np.bincount(flat, pm.e_scale[a:z][rep] * (credit - 1.0), minlength=num.size)
-    num += delta.reshape(num.shape)
+    np.add.at(num.reshape(-1), flat, pm.e_scale[a:z][rep] * (credit - 1.0))
 
 
 def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
@@ -159,7 +158,10 @@ def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.n
     num += pm.cov[lo:hi] @ cm.z_cov
     _years_correction(prep, num, lo, hi, config)
     den = _denominator(prep, lo, hi, config)
-    scores = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    if pm.den_base[lo:hi].min(initial=1.0) > 0:  # then every den > 0: divide in place
+        scores = np.divide(num, den, out=num)
+    else:
+        scores = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     scores *= 100.0
     pen_const = pm.pen_const[lo:hi]
     rows = np.nonzero(pen_const > 0)[0]
@@ -204,56 +206,73 @@ def _best_per_group(group: np.ndarray, other: np.ndarray, score: np.ndarray, k: 
     return order[rank < k]
 
 
+@dataclass(slots=True)
+class _BlockTop:
+    """What one block contributes: its per-posting top K and its per-candidate contenders."""
+
+    per_posting: np.ndarray  # (n, 2): candidate index, posting index
+    cand: np.ndarray
+    post: np.ndarray
+    score: np.ndarray
+
+
+def _block_top(
+    prep: Prepared, lo: int, hi: int, config: ScoringConfig, k: int, cut: np.ndarray
+) -> _BlockTop:
+    """Score a block and keep only what can enter a top K (runs on a worker thread).
+
+    `cut` is each candidate's K-th best score so far (-inf while fewer than K are kept);
+    a stale cut is only lower, so it keeps a superset and the result does not change.
+    """
+    scores = score_block(prep, lo, hi, config)
+    b, n_c = scores.shape
+    if k < n_c:  # per posting (rows): at least the row's K-th value, ties cut by index
+        kth = np.partition(scores, n_c - k, axis=1)[:, n_c - k]
+        r, c = np.nonzero(scores >= kth[:, None])
+        keep = _best_per_group(r, c, scores[r, c], k)
+        r, c = r[keep], c[keep]
+    else:
+        r, c = np.nonzero(np.ones_like(scores, dtype=bool))
+    open_ = np.isneginf(cut)
+    if open_.any():  # candidates without K yet: their block top K is at least the K-th
+        kth = np.partition(scores, b - k, axis=0)[b - k] if k < b else np.full(n_c, -np.inf)
+        cut = np.where(open_, kth, cut)
+    hr, hc = np.nonzero(scores >= cut[None, :])
+    return _BlockTop(np.stack([c, r + lo], axis=1), hc, hr + lo, scores[hr, hc])
+
+
 class _TopK:
     """The running top K per candidate and the top K per posting of every block."""
 
     def __init__(self, n_c: int, k: int) -> None:
         self.k = k
+        self.n_c = n_c
         self.cand = np.zeros(0, np.int64)
         self.post = np.zeros(0, np.int64)
         self.score = np.zeros(0)
-        self.cut = np.full(n_c, -np.inf)  # a candidate's K-th best so far
-        self.full = np.zeros(n_c, bool)
+        self.cut = np.full(n_c, -np.inf)  # each candidate's K-th best so far
         self.pairs: list[np.ndarray] = []
 
-    def add(self, lo: int, scores: np.ndarray) -> None:
-        b, n_c = scores.shape
-        k = self.k
-        # per posting (rows): everything at least the row's K-th value, then cut the ties
-        if k < n_c:
-            kth = np.partition(scores, n_c - k, axis=1)[:, n_c - k]
-            r, c = np.nonzero(scores >= kth[:, None])
-            keep = _best_per_group(r, c, scores[r, c], k)
-            r, c = r[keep], c[keep]
-        else:
-            r, c = np.nonzero(np.ones_like(scores, bool))
-        self.pairs.append(np.stack([c, r + lo], axis=1))
-        # per candidate (columns): only scores reaching the candidate's current K-th best
-        cut = self.cut
-        if not self.full.all() and k < b:
-            kth = np.partition(scores, b - k, axis=0)[b - k]
-            cut = np.where(self.full, cut, kth)
-        elif not self.full.all():
-            cut = np.where(self.full, cut, -np.inf)
-        r, c = np.nonzero(scores >= cut[None, :])
-        cand = np.concatenate([self.cand, c])
-        post = np.concatenate([self.post, r + lo])
-        score = np.concatenate([self.score, scores[r, c]])
-        keep = _best_per_group(cand, post, score, k)
+    def add(self, part: _BlockTop) -> None:
+        self.pairs.append(part.per_posting)
+        cand = np.concatenate([self.cand, part.cand])
+        post = np.concatenate([self.post, part.post])
+        score = np.concatenate([self.score, part.score])
+        keep = np.sort(_best_per_group(cand, post, score, self.k))
         self.cand, self.post, self.score = cand[keep], post[keep], score[keep]
-        counts = np.bincount(self.cand, minlength=n_c)
-        self.full = counts >= k
-        last = np.full(n_c, -np.inf)
-        if self.full.any():
+        counts = np.bincount(self.cand, minlength=self.n_c)
+        full = counts >= self.k
+        cut = np.full(self.n_c, -np.inf)
+        if full.any():
             order = np.lexsort((self.post, -self.score, self.cand))
-            ends = np.cumsum(counts)[self.full] - 1
-            last[self.full] = self.score[order][ends]
-        self.cut = last
+            cut[full] = self.score[order][np.cumsum(counts)[full] - 1]
+        self.cut = cut
 
     def result(self, n_p: int) -> tuple[np.ndarray, np.ndarray]:
         """Candidate and posting indexes of the kept pairs, sorted, without repeats."""
         both = np.concatenate([*self.pairs, np.stack([self.cand, self.post], axis=1)])
-        key = np.unique(both[:, 0] * n_p + both[:, 1])
+        key = np.sort(both[:, 0] * n_p + both[:, 1])
+        key = key[np.r_[True, key[1:] != key[:-1]]] if key.size else key
         return key // n_p, key % n_p
 
 
@@ -262,12 +281,24 @@ def top_pairs(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Candidate and posting indexes of the top K per candidate and per posting, united.
 
-    Ties go to the lower index, so the same inputs always keep the same pairs.
+    Blocks are scored and pre-filtered on `workers` threads; ties go to the lower index,
+    so the same inputs always keep the same pairs.
     """
+    n = len(prep.pm.ids)
     top = _TopK(len(prep.cm.ids), top_k)
-    for lo, scores in iter_blocks(prep, config, block, workers):
-        top.add(lo, scores)
-    return top.result(len(prep.pm.ids))
+
+    def run(lo: int) -> _BlockTop:
+        return _block_top(prep, lo, min(n, lo + block), config, top_k, top.cut)
+
+    starts = range(0, n, block)
+    if workers <= 1:
+        for lo in starts:
+            top.add(run(lo))
+    else:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for part in pool.map(run, starts):
+                top.add(part)
+    return top.result(n)
 
 
 def score_all(
