@@ -99,7 +99,14 @@ class Warehouse:
                 )
             if self.path.exists():
                 shutil.copyfile(self.path, self.staging_path)
-            con = duckdb.connect(str(self.staging_path))
+            try:
+                con = duckdb.connect(str(self.staging_path))
+            except duckdb.Error as exc:
+                self._clear_staging()
+                raise WarehouseError(
+                    f"{self.path}: cannot open a staging copy ({exc}); if the file is damaged, "
+                    "move it aside and run a full load"
+                ) from exc
             stage: Staging | None = None
             try:
                 apply_migrations(con)

@@ -214,3 +214,37 @@ def test_candidates_matches_and_runs_round_trip(wh):
         assert st.remove_candidate("ann") is False
         st.publish()
     assert _rows(wh, "SELECT count(*) FROM matches") == [(0,)]
+
+
+def test_reextraction_with_fewer_requirements_drops_the_stale_ones(wh):
+    p = make_posting("lever:acme", 1)
+    with wh.staging("r1") as st:
+        st.load_postings([p], crawled_ok={}, seen_at=DAY1)
+        st.load_extractions([_extraction(p.id, 0)])
+        shorter = Extraction(
+            p.id, [Requirement("tool.excel", "Excel", "tool", False, "Excel", 3, 8)]
+        )
+        assert st.load_extractions([shorter]) == 1
+        assert st.open_postings()[0][1] == shorter
+        st.publish()
+    assert _rows(wh, "SELECT seq, concept_id FROM posting_requirements") == [(0, "tool.excel")]
+
+
+def test_replace_matches_for_some_candidates_keeps_the_others(wh):
+    postings = [make_posting("lever:acme", i) for i in range(3)]
+    with wh.staging("r1") as st:
+        st.load_postings(postings, crawled_ok={}, seen_at=DAY1)
+        for cid in ("ann", "bob"):
+            st.upsert_candidate(cid, cid.title(), {}, [])
+        st.replace_matches([Match(c, p.id, 50.0) for c in ("ann", "bob") for p in postings], "r1")
+        # ann is re-scored against one posting only; bob's matches are untouched
+        st.replace_matches([Match("ann", postings[1].id, 90.0)], "r2", candidate_ids=["ann"])
+        st.publish()
+    rows = _rows(wh, "SELECT candidate_id, count(*), max(score) FROM matches GROUP BY 1 ORDER BY 1")
+    assert rows == [("ann", 1, 90.0), ("bob", 3, 50.0)]
+    with wh.staging("r3") as st:
+        st.replace_matches([Match("bob", postings[0].id, 10.0)], "r3")  # full replacement
+        st.publish()
+    assert _rows(wh, "SELECT candidate_id, posting_id, rank, run_id FROM matches") == [
+        ("bob", postings[0].id, 1, "r3")
+    ]
