@@ -87,7 +87,8 @@ class Extractor:
 
     def extract(self, posting_id: str, text: str, title: str | None = None) -> Extraction:
         """Extract one posting (text may be HTML)."""
-        return self.from_doc(posting_id, self.nlp(self.prepare(text)), title)
+        prepared = self.prepare(text)
+        return self.from_doc(posting_id, self.nlp(prepared), title, text=prepared)
 
     def extract_many(
         self,
@@ -109,8 +110,8 @@ class Extractor:
             with self.nlp.memory_zone():
                 docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
                 out = [
-                    self.from_doc(pid, doc, title)
-                    for (pid, _, title), doc in zip(chunk, docs, strict=True)
+                    self.from_doc(pid, doc, title, text=text)
+                    for (pid, _, title), text, doc in zip(chunk, texts, docs, strict=True)
                 ]
             yield from out
 
@@ -119,7 +120,7 @@ class Extractor:
         first, _, start_char, end_char = index.of(token)
         found = cache.get(first)
         if found is None:
-            text = index.doc.text[start_char:end_char]
+            text = index.text[start_char:end_char]
             found = _Sentence(
                 text=text.strip(),
                 start=start_char,
@@ -129,12 +130,18 @@ class Extractor:
             cache[first] = found
         return found
 
-    def from_doc(self, posting_id: str, doc: Doc, title: str | None = None) -> Extraction:
-        """Build the Extraction from a Doc the pipeline has processed."""
-        text = doc.text
+    def from_doc(
+        self, posting_id: str, doc: Doc, title: str | None = None, *, text: str | None = None
+    ) -> Extraction:
+        """Build the Extraction from a Doc the pipeline has processed.
+
+        `text` is the Doc's text when the caller has it (spaCy rebuilds `doc.text` from
+        the tokens on every access).
+        """
+        text = doc.text if text is None else text
         lines = LineIndex(classify_lines(text, self.cues))
         sentences: dict[int, _Sentence] = {}
-        index = SentenceIndex(doc)
+        index = SentenceIndex(doc, text)
         hits: list[_Hit] = []
         for span in doc.spans[SPANS_KEY]:
             concept = self._by_id.get(span.label_)
@@ -183,7 +190,7 @@ class Extractor:
         """Years mentions per sentence start (offset, value) and the posting's minimum."""
         by_sentence: dict[int, list[tuple[int, float]]] = {}
         required: list[float] = []
-        for mention in self._years.find(doc.text):
+        for mention in self._years.find(index.text):
             line = lines.at(mention.start)
             if line.section == "boilerplate" or line.boilerplate:
                 continue

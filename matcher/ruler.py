@@ -255,7 +255,7 @@ class TaxonomyRuler:
             if not sents:
                 sents.append(SentenceIndex(doc))
             _, _, sent_start, sent_end = sents[0].of(start)
-            text = doc.text
+            text = sents[0].text
             left = text[sent_start : doc[start].idx]
             right = text[doc[end - 1].idx + len(doc[end - 1]) : sent_end]
             if not (context.search(left) or context.search(right)):

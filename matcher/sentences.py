@@ -62,8 +62,10 @@ class LineSentencizer:
 class SentenceIndex:
     """Token index -> the sentence's (first token, end token, start char, end char)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
         self.doc = doc
+        #: doc.text, read once: spaCy rebuilds it from the tokens on every access.
+        self.text = doc.text if text is None else text
         marks = doc.to_array([SENT_START]).astype(np.int64) if len(doc) else np.zeros(0)
         starts = np.flatnonzero(marks == 1).tolist()
         if not starts or starts[0] != 0:
