@@ -114,6 +114,7 @@ def test_section_headings(ex: Extractor, heading: str, required: bool) -> None:
         ("Jira welcome but not required", False),
         ("It would be great if you know Jira", False),
         ("Bonus: Jira", False),
+        ("Knowledge of Jira would be an asset", False),
     ],
 )
 def test_sentence_cue_beats_required_section(ex: Extractor, line: str, required: bool) -> None:
