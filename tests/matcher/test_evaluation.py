@@ -19,7 +19,9 @@ from matcher.evaluation import (
     load_postings,
     parse_label,
 )
+from matcher.evaluation_sets import load_real_tpm, real_posting_id
 from matcher.models import Degree, Extraction, Requirement
+from matcher.taxonomy import Taxonomy
 
 KINDS = {
     "tool.jira": "tool",
@@ -209,3 +211,115 @@ def test_google_posting_text_tolerates_empty_columns() -> None:
     assert google_posting_text({}) == (
         "Responsibilities:\n\nMinimum qualifications:\n\nPreferred qualifications:\n"
     )
+
+
+# --- the real held-out set (references into ../shared/data, resolved at run time) ---
+
+REAL_LABELS = Path(__file__).resolve().parents[1] / "data" / "real_tpm_labels.jsonl"
+
+
+def test_real_labels_resolve_to_the_shared_postings(shared_data: Path, taxonomy: Taxonomy) -> None:
+    postings, labels = load_real_tpm(shared_data, REAL_LABELS)
+    assert len(postings) == len(labels) == 20
+    assert [p.id for p in postings] == [lab.id for lab in labels]
+    assert len({p.id for p in postings}) == 20
+    known = {c.id for c in taxonomy.concepts}
+    for lab in labels:
+        assert {c.id for c in lab.concepts} <= known, lab.id
+        assert lab.level is None or lab.level in known, lab.id
+    by_id = {p.id: p for p in postings}
+    wlb = by_id["wlb:senior-technical-program-manager-logistics-supply-chain"]
+    assert wlb.text.startswith("# [Senior Technical Program Manager - Logistics (Supply Chain)]")
+    assert wlb.title == "Senior Technical Program Manager - Logistics (Supply Chain)"
+    hn = by_id["hn:46871481"]  # passed as the HTML it is, entities still escaped
+    assert "We&#x27;re hiring" in hn.text and "<a href=" in hn.text
+    assert hn.title.startswith("Redmond, WA US onsite/hybrid. We're hiring on my team")
+    lever = by_id["lever:3f323cf8"]
+    assert lever.title == "Associate Project Manager, Marketing Programs"
+    assert "<h3>Who you are:</h3>\n<ul><li>3+ years of project management" in lever.text
+
+
+def _tiny_data(root: Path) -> Path:
+    """A shared-data look-alike with one HN post we wrote ourselves."""
+    data = root / "data"
+    run = data / "hn-who-is-hiring" / "runs" / "2026-01-01"
+    run.mkdir(parents=True)
+    post = {"id": 7, "text": "Acme | TPM | Remote<p>Own the roadmap &amp; the Jira board."}
+    (run / "raw.json").write_text(json.dumps({"jobs": [post]}), encoding="utf-8")
+    (data / "TPM_INDEX.csv").write_text(
+        "source_dir,file,record,title_or_first_line,match\n"
+        "hn-who-is-hiring,hn-who-is-hiring/runs/2026-01-01/raw.json,id 7,Acme | TPM | Remote,"
+        "text-TPM\n",
+        encoding="utf-8",
+    )
+    return data
+
+
+def test_real_loader_checks_index_title_and_record(tmp_path: Path) -> None:
+    data = _tiny_data(tmp_path)
+    line = {
+        "source_dir": "hn-who-is-hiring",
+        "file": "hn-who-is-hiring/runs/2026-01-01/raw.json",
+        "record": "id 7",
+        "title": "Acme | TPM | Remote",
+        "concepts": [{"id": "tool.jira", "required": True}],
+        "min_years_experience": None,
+        "degree": None,
+        "level": "level.tpm",
+    }
+    labels_path = tmp_path / "real.jsonl"
+    labels_path.write_text(json.dumps(line) + "\n")
+    postings, labels = load_real_tpm(data, labels_path)
+    assert postings[0].as_input() == (
+        "hn:7",
+        "Acme | TPM | Remote<p>Own the roadmap &amp; the Jira board.",
+        "Acme | TPM | Remote",
+    )
+    assert labels[0].concepts == (ConceptLabel("tool.jira", True),)
+
+    labels_path.write_text(json.dumps({**line, "title": "Acme | PM"}) + "\n")
+    with pytest.raises(LabelError, match=r"real.jsonl:1: TPM_INDEX.csv titles this record"):
+        load_real_tpm(data, labels_path)
+    labels_path.write_text(json.dumps({**line, "record": "id 8"}) + "\n")
+    with pytest.raises(LabelError, match=r"real.jsonl:1: .* is not a row of"):
+        load_real_tpm(data, labels_path)
+    labels_path.write_text(json.dumps(line) + "\n" + json.dumps(line) + "\n")
+    with pytest.raises(LabelError, match=r"real.jsonl:2: posting 'hn:7' is labelled twice"):
+        load_real_tpm(data, labels_path)
+    labels_path.write_text(json.dumps({**line, "source_dir": "elsewhere"}) + "\n")
+    with pytest.raises(LabelError, match=r"source_dir 'elsewhere' is not supported"):
+        load_real_tpm(data, labels_path)
+    labels_path.write_text(json.dumps({k: v for k, v in line.items() if k != "record"}) + "\n")
+    with pytest.raises(LabelError, match=r"real.jsonl:1: field 'record' is missing"):
+        load_real_tpm(data, labels_path)
+
+
+def test_real_loader_fails_clearly_without_the_shared_data(tmp_path: Path) -> None:
+    with pytest.raises(LabelError, match=r"missing: the real postings are read from ../shared"):
+        load_real_tpm(tmp_path / "nowhere", REAL_LABELS)
+    data = _tiny_data(tmp_path)
+    (data / "hn-who-is-hiring" / "runs" / "2026-01-01" / "raw.json").unlink()
+    labels_path = tmp_path / "real.jsonl"
+    labels_path.write_text(
+        json.dumps(
+            {
+                "source_dir": "hn-who-is-hiring",
+                "file": "hn-who-is-hiring/runs/2026-01-01/raw.json",
+                "record": "id 7",
+                "title": "Acme | TPM | Remote",
+                "concepts": [],
+                "min_years_experience": None,
+                "degree": None,
+                "level": None,
+            }
+        )
+        + "\n"
+    )
+    with pytest.raises(LabelError, match=r"raw.json is missing"):
+        load_real_tpm(data, labels_path)
+
+
+def test_real_posting_ids_are_short_and_stable() -> None:
+    assert real_posting_id("hn-who-is-hiring", "id 46875895") == "hn:46875895"
+    with pytest.raises(LabelError, match="not supported"):
+        real_posting_id("google-job-skills", "row 1")
