@@ -4,7 +4,8 @@ For every concept some open posting asks for and the candidate does not hold, th
 candidate is re-scored over all open postings as if they held it (years unknown), in
 one vectorised pass (one variant candidate per concept, `scoring_matrix`). A concept
 ranks by how many postings it lifts to the threshold (`threshold` in scoring.yaml), then
-by its average lift over the postings it raises: "adding Kanban lifts 14 postings to 70".
+by the points it adds over all postings (postings raised x average lift), then by its
+average lift: "adding Kanban lifts 14 postings to 70 or more and raises 20 by 6.5 points".
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Gap:
     postings_improved: int
     #: mean rise in points over the improved postings
     average_lift: float
+    #: points added over all postings (improved x average)
+    total_lift: float
     required_in: int
     preferred_in: int
     threshold: float
@@ -95,6 +98,7 @@ def find_gaps(
             lifts_over_threshold=int(over[i]),
             postings_improved=int(n_improved[i]),
             average_lift=round(float(avg[i]), 2),
+            total_lift=round(float((lift[i] * improved[i]).sum()), 2),
             required_in=required.get(cid, 0),
             preferred_in=preferred.get(cid, 0),
             threshold=threshold,
@@ -102,5 +106,5 @@ def find_gaps(
         for i, cid in enumerate(missing)
         if n_improved[i] > 0
     ]
-    gaps.sort(key=lambda g: (-g.lifts_over_threshold, -g.average_lift, g.concept_id))
+    gaps.sort(key=lambda g: (-g.lifts_over_threshold, -g.total_lift, -g.average_lift, g.concept_id))
     return gaps if limit is None else gaps[:limit]

@@ -61,12 +61,13 @@ def render_markdown(report: Report) -> str:
     lines += [
         "## What would raise your fit",
         "",
-        f"| concept | kind | postings lifted to ≥{report.threshold:g} | improved | avg lift |",
-        "|---|---|---:|---:|---:|",
+        f"| concept | kind | postings lifted to ≥{report.threshold:g} | improved | avg lift "
+        "| points added |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {md_text(x.name)} | {md_text(x.kind)} | {x.lifts_over_threshold} | "
-        f"{x.postings_improved} | {x.average_lift:.1f} |"
+        f"{x.postings_improved} | {x.average_lift:.1f} | {x.total_lift:.1f} |"
         for x in report.gaps
     ]
     lines += ["", "## Career guidance", ""]

@@ -50,7 +50,7 @@ def _match_table(m: MatchView) -> Table:
         pay = f"{_money(m.salary_min)}–{_money(m.salary_max)} {plain(m.salary_currency or '')}"
         table.add_row("salary", _t(f"{pay} per {plain(m.salary_period or 'year')}"))
     parts = [
-        f"{k} {v:+.1f}" if k == "credential_penalty" else f"{k} {v:.1f}"
+        f"{k} {v:+.1f}" if k == "credential_penalty" and v else f"{k} {v:.1f}"
         for k, v in m.breakdown.items()
     ]
     table.add_row("breakdown", _t(", ".join(parts)))
@@ -87,6 +87,7 @@ def renderables(report: Report) -> list[RenderableType]:
         (f"to ≥{report.threshold:g}", "right"),
         ("improves", "right"),
         ("avg lift", "right"),
+        ("points added", "right"),
     ):
         gaps.add_column(col, justify=justify)  # type: ignore[arg-type]
     for gap in report.gaps:
@@ -96,6 +97,7 @@ def renderables(report: Report) -> list[RenderableType]:
             str(gap.lifts_over_threshold),
             str(gap.postings_improved),
             f"{gap.average_lift:.1f}",
+            f"{gap.total_lift:.1f}",
         )
     out.append(gaps)
     out.append(_guidance_table(report))

@@ -50,7 +50,8 @@ def test_gap_figures_match_rescoring_pair_by_pair(taxonomy: Taxonomy, config) ->
         assert gap.lifts_over_threshold == crossed
         assert gap.postings_improved == len(lifts)
         assert gap.average_lift == pytest.approx(sum(lifts) / len(lifts), abs=0.006)
-    keys = [(-g.lifts_over_threshold, -g.average_lift) for g in gaps]
+        assert gap.total_lift == pytest.approx(sum(lifts), abs=0.01)
+    keys = [(-g.lifts_over_threshold, -g.total_lift) for g in gaps]
     assert keys == sorted(keys)
 
 
