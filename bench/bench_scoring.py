@@ -141,8 +141,10 @@ def main() -> None:
     t1 = time.perf_counter()
     prep = prepare(candidates, postings, taxonomy, config)
     t2 = time.perf_counter()
+    cpu0 = sum(proc.cpu_times()[:2])
     pairs = top_pairs(prep, config, args.top, args.block, args.workers)
     t3 = time.perf_counter()
+    cpu = sum(proc.cpu_times()[:2]) - cpu0
     # single block on one thread, for the per-block figure
     b0 = time.perf_counter()
     score_block(prep, 0, min(args.block, args.postings), config)
@@ -158,6 +160,12 @@ def main() -> None:
         f"score all + top {args.top:<5}: {t3 - t2:6.2f} s  -> {rate:6.1f} M pairs/s "
         f"({args.workers} threads, blocks of {args.block})"
     )
+    per_cpu = n_pairs / cpu / 1e6
+    print(
+        f"CPU time for scoring  : {cpu:6.2f} s  -> {per_cpu:6.1f} M pairs per CPU-second "
+        f"(x{args.workers} idle cores = {args.workers * per_cpu:.1f} M pairs/s)"
+    )
+    print(f"load average (1 min)  : {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(
         f"one block, 1 thread   : {b1 - b0:6.3f} s  -> "
         f"{args.candidates * min(args.block, args.postings) / (b1 - b0) / 1e6:6.1f} M pairs/s"
