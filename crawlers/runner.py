@@ -27,6 +27,8 @@ from crawlers.sources import Source
 
 #: The repository root: the folder holding scrapy.cfg, next to this package.
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: Settings for crawling a local server (the demo board, tests): no politeness delays.
+LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0}
 #: Seconds a spider gets to close cleanly (write its stats and items) after SIGTERM.
 GRACE_S = 10.0
 

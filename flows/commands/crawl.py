@@ -17,13 +17,10 @@ import typer
 from rich.table import Table
 
 from crawlers.demo_board import DemoBoard
-from crawlers.runner import CrawlResult, crawl_sources, merge_outputs
+from crawlers.runner import LOCAL_OVERRIDES, CrawlResult, crawl_sources, merge_outputs
 from crawlers.sources import Source, SourceError, load_sources
 from flows.commands.common import err_console, fail, out_console, settings_of
 from flows.settings import Settings
-
-#: Local servers need no politeness delay (the demo board and tests).
-LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0}
 
 
 def scrapy_overrides(settings: Settings) -> dict[str, Any]:
