@@ -68,9 +68,7 @@ def report(title: str, results: list[CrawlResult], wall: float) -> None:
         print(
             f"{r.source_key:34} {r.seconds:9.2f} {scrapy_s:9.2f} {seen:6d} {r.kept:6d} {rate:8.0f}"
         )
-    print(
-        f"total: {total_seen} postings in {wall:.1f} s wall = {total_seen / wall:.1f} postings/s"
-    )
+    print(f"total: {total_seen} postings in {wall:.1f} s wall = {total_seen / wall:.1f} postings/s")
 
 
 def main() -> None:
