@@ -104,3 +104,22 @@ def test_cli_bad_sources_file_names_the_entry(tmp_path: Path) -> None:
     assert result.exit_code == 2
     flat = " ".join(result.output.split())
     assert "entry 1 (lever: acme)" in flat and "needs 'company'" in flat
+
+
+@pytest.mark.slow
+def test_http_cache_switch_serves_the_second_crawl_from_disk(tmp_path: Path) -> None:
+    from crawlers.demo_board import DemoBoard
+
+    overrides = {**FAST, "HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path / "cache")}
+    with DemoBoard() as board:
+        source = next(s for s in board.sources() if s.key == "ashby:kestrel-security")
+        first = crawl_source(
+            source, tmp_path / "1.jsonl", timeout_s=60, settings_overrides=overrides
+        )
+        served = board.hits
+        second = crawl_source(
+            source, tmp_path / "2.jsonl", timeout_s=60, settings_overrides=overrides
+        )
+        assert board.hits == served  # nothing reached the server the second time
+    assert first.ok and second.ok and first.kept == second.kept == 4
+    assert first.stats["httpcache/miss"] >= 1 and second.stats["httpcache/hit"] >= 1
