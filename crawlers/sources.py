@@ -84,7 +84,8 @@ class Source(BaseModel):
     def board_token(self) -> str:
         """The board part of the key: the token, or a jsonld source's first host name."""
         if self.type == "jsonld":
-            return urlsplit((self.urls or [""])[0]).hostname or "unknown"
+            host = urlsplit((self.urls or [""])[0]).hostname or "unknown"
+            return host.replace(":", "-")  # an IPv6 host must not add a colon to the key
         return str(getattr(self, BOARD_FIELD[self.type]))
 
     @property

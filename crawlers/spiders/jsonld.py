@@ -51,7 +51,7 @@ class JsonLdSpider(BoardSpider):
         ]
         if not self.start_urls_:
             raise ValueError("the jsonld spider needs -a urls=URL[,URL...]")
-        self.board = urlsplit(self.start_urls_[0]).hostname or "unknown"
+        self.board = (urlsplit(self.start_urls_[0]).hostname or "unknown").replace(":", "-")
         self.follow_re = re.compile(follow) if follow else None
         self.max_pages = 500
         self.pages_followed = 0
@@ -181,7 +181,7 @@ class JsonLdSpider(BoardSpider):
     def jsonld_posting(self, data: dict[str, Any], page_url: str, index: int) -> Posting:
         """One JobPosting object as a Posting."""
         url = as_text(data.get("url")) or page_url
-        host = urlsplit(page_url).hostname or self.board
+        host = (urlsplit(page_url).hostname or self.board).replace(":", "-")
         ident = identifier_text(data.get("identifier"))
         path = urlsplit(url).path.strip("/") or urlsplit(page_url).path.strip("/")
         source_id = ident or (path + (f"#{index + 1}" if index else ""))

@@ -81,3 +81,8 @@ def test_repository_sources_file_is_valid(repo_root: Path) -> None:
     sources = load_sources(repo_root / "sources.yaml")
     kinds = {s.type for s in sources}
     assert {"greenhouse", "lever", "ashby"} <= kinds and len(sources) >= 20
+
+
+def test_jsonld_key_has_no_extra_colon() -> None:
+    source = Source(type="jsonld", urls=["http://[::1]:8080/careers"])
+    assert source.key == "jsonld:--1" and source.key.count(":") == 1
