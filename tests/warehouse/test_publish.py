@@ -20,28 +20,45 @@ pytestmark = pytest.mark.slow
 
 READER = textwrap.dedent(
     """
-    import sys
+    import sys, threading
     from pathlib import Path
     from warehouse import Warehouse
 
     wh = Warehouse(Path(sys.argv[1]))
+    halt = threading.Event()
+    stats = {"queries": 0, "errors": 0}
 
     def count(rd):
         return rd.query("open_postings_by_company", {"company": "Acme"})[1].__len__()
 
+    def spin():  # a second reader that queries without pause until told to stop
+        with wh.reader() as rd:
+            while not halt.is_set():
+                try:
+                    count(rd)
+                    stats["queries"] += 1
+                except Exception as exc:
+                    stats["errors"] += 1
+                    print("error", repr(exc), file=sys.stderr, flush=True)
+
+    spinner = threading.Thread(target=spin)
     with wh.reader() as rd:
-        queries = 0
         print("ready", count(rd), flush=True)
         for line in sys.stdin:
             command = line.strip()
             if command == "ping":
                 print("pong", count(rd), flush=True)
+            elif command == "spin":
+                spinner.start()
+                print("spinning", flush=True)
             elif command == "reopen":
                 with wh.reader() as fresh:
                     print("fresh", count(fresh), flush=True)
             elif command == "stop":
+                halt.set()
+                spinner.join()
                 break
-    print("done", flush=True)
+    print("done", stats["queries"], stats["errors"], flush=True)
     """
 )
 
@@ -104,6 +121,7 @@ def test_reader_in_another_process_works_during_load_and_publish(wh):
     try:
         assert reader.stdout is not None
         assert reader.stdout.readline().split() == ["ready", "3"], reader.stderr
+        assert _say(reader, "spin") == ["spinning"]
         with wh.staging("v2") as st:
             st.load_postings(
                 [make_posting("lever:acme", i) for i in range(5)],
@@ -116,7 +134,8 @@ def test_reader_in_another_process_works_during_load_and_publish(wh):
         # the open connection keeps reading the old file; a new one sees the new version
         assert _say(reader, "ping") == ["pong", "3"]
         assert _say(reader, "reopen") == ["fresh", "5"]
-        assert _say(reader, "stop") == ["done"]
+        done, queries, errors = _say(reader, "stop")
+        assert (done, errors) == ("done", "0") and int(queries) > 0
         assert reader.wait(timeout=30) == 0
     finally:
         if reader.poll() is None:
