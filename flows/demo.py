@@ -109,7 +109,12 @@ def run_demo(
         sources_path = board.write_sources_yaml(demo_dir / "sources.yaml")
         emit("board", f"{len(board.sources())} boards at {board.base_url}", done=True)
         run_settings = settings.model_copy(
-            update={"sources_path": sources_path, "crawl_retry_delay_s": 2.0}
+            update={
+                "sources_path": sources_path,
+                "crawl_retry_delay_s": 2.0,
+                # the demo's boards are small: start several Scrapy processes at once
+                "crawl_concurrency": max(settings.crawl_concurrency, 4),
+            }
         )
         emit("candidate", f"registering {profile}")
         registered = add_candidate(run_settings, profile)

@@ -30,9 +30,16 @@ EPHEMERAL_STARTUP_TIMEOUT_S = 120
 
 
 def prefect_environment(
-    settings: Settings, *, log_level: str | None = None, home: Path | None = None
+    settings: Settings,
+    *,
+    log_level: str | None = None,
+    home: Path | None = None,
+    ephemeral: bool = True,
 ) -> dict[str, str]:
     """The Prefect variables tpm-match wants for `settings` (without applying them).
+
+    With `ephemeral=False` (serving against a server) PREFECT_HOME is left alone, so the
+    user's Prefect profile (`prefect config set PREFECT_API_URL=...`) still applies.
 
     >>> from flows.settings import Settings
     >>> env = prefect_environment(Settings(work_dir="w"))
@@ -49,7 +56,7 @@ def prefect_environment(
     }
     if settings.prefect_api_url:
         env["PREFECT_API_URL"] = settings.prefect_api_url
-    else:
+    elif ephemeral:
         env["PREFECT_HOME"] = str((home or settings.work_dir / "prefect").resolve())
         env["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = str(EPHEMERAL_STARTUP_TIMEOUT_S)
     if log_level:
@@ -61,6 +68,7 @@ def configure_prefect(
     settings: Settings,
     *,
     log_level: str | None = None,
+    ephemeral: bool = True,
     environ: MutableMapping[str, str] | None = None,
 ) -> dict[str, str]:
     """Apply `prefect_environment` to the process environment; return what was set.
@@ -71,7 +79,9 @@ def configure_prefect(
     """
     target = os.environ if environ is None else environ
     applied: dict[str, str] = {}
-    for name, value in prefect_environment(settings, log_level=log_level).items():
+    for name, value in prefect_environment(
+        settings, log_level=log_level, ephemeral=ephemeral
+    ).items():
         if name not in target:
             target[name] = value
             applied[name] = value

@@ -77,7 +77,8 @@ def _demo(settings: Settings) -> None:
     if result.report_path is not None:
         out_console.print(f"report:    {result.report_path.resolve()}")
     out_console.print(
-        f"try: tpm-match query top_candidates  |  open {result.report_path or 'the report'}"
+        f"next:      tpm-match query candidate_matches -p candidate_id={result.candidate_id}",
+        highlight=False,
     )
 
 
@@ -176,7 +177,7 @@ def register(app: typer.Typer) -> None:
         settings = _with(
             settings_of(ctx), schedule_cron=cron, timezone=timezone, prefect_api_url=api_url
         )
-        configure_prefect(settings)
+        configure_prefect(settings, ephemeral=False)
         from flows.serve import ServeError, serve_nightly
 
         try:
