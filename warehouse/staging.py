@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
-from warehouse import validate
+from warehouse import validate, validate_results
 from warehouse.reads import ReadMethods
 from warehouse.records import LoadCounts, RunRecord, WarehouseError
 from warehouse.sqlfiles import statement
@@ -184,7 +184,7 @@ class Staging(ReadMethods):
         """
         ids = [e.id for e in extractions if isinstance(getattr(e, "id", None), str)]
         known = set(ids) - self._unknown_ids(ids)
-        ext_table, req_table, rejected = validate.extractions_tables(extractions, known)
+        ext_table, req_table, rejected = validate_results.extractions_tables(extractions, known)
         with (
             self._transaction(),
             self._registered(incoming_extractions=ext_table, incoming_requirements=req_table),
@@ -283,7 +283,7 @@ class Staging(ReadMethods):
         `candidate_ids`, only those candidates' matches are replaced. A missing rank is
         filled per candidate by score (1 = best). Bad rows go to `rejected_rows`.
         """
-        table, rejected = validate.matches_table(matches)
+        table, rejected = validate_results.matches_table(matches)
         with self._transaction(), self._registered(incoming_matches=table):
             scope = None if candidate_ids is None else sorted(set(candidate_ids))
             self.con.execute(statement("delete_stale_matches"), {"candidate_ids": scope})
