@@ -20,6 +20,7 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import uuid4
 
 from prefect import flow, get_run_logger
@@ -28,7 +29,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from crawlers.runner import CrawlResult
+from crawlers.runner import LOCAL_OVERRIDES, CrawlResult
 from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
 from flows.dedup import find_duplicates
@@ -56,6 +57,19 @@ def _crawl_overrides(settings: Settings) -> dict[str, Any]:
         overrides["HTTPCACHE_ENABLED"] = True
         overrides["HTTPCACHE_DIR"] = str((settings.work_dir / "httpcache").resolve())
     return overrides
+
+
+def is_local(source: Source) -> bool:
+    """True when a source is served from this machine (the demo board, tests, benches).
+
+    >>> is_local(Source(type="lever", company="a", api_base="http://127.0.0.1:8000"))
+    True
+    >>> is_local(Source(type="lever", company="a"))
+    False
+    """
+    urls = [source.api_base] if source.api_base else list(source.urls or [])
+    hosts = {urlsplit(url).hostname for url in urls}
+    return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
 
 
 def _result_counts(result: CrawlResult, ok: bool) -> dict[str, Any]:
@@ -86,7 +100,11 @@ def crawl_all(
         while queue and len(pending) < settings.crawl_concurrency:
             source = queue.pop(0)
             out_path = crawl_dir / f"{source.key.replace(':', '_')}.jsonl"
-            future = task.submit(source, out_path, settings.crawl_timeout_s, False, overrides)
+            # no politeness delays towards a server on this machine
+            extra = LOCAL_OVERRIDES if is_local(source) else {}
+            future = task.submit(
+                source, out_path, settings.crawl_timeout_s, False, {**overrides, **extra}
+            )
             pending[future] = source
         done = next(iter(as_completed(list(pending))))
         finished.append((pending.pop(done), done))

@@ -49,6 +49,20 @@ def _counts(settings: Settings) -> dict[str, int]:
         }
 
 
+def _artifact_of(run_id: str) -> str:
+    """The markdown of the nightly artifact written by run `run_id`."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["tpm-match-nightly"]))
+        )
+    texts = [str(a.data) for a in artifacts if run_id in str(a.data)]
+    assert texts, f"no nightly artifact for run {run_id}"
+    return texts[0]
+
+
 def test_demo_run_then_a_second_run_with_no_changes(
     board: DemoBoard, flow_settings: Settings, repo_root: Path
 ) -> None:
@@ -78,6 +92,10 @@ def test_demo_run_then_a_second_run_with_no_changes(
         assert run.stage_counts["load"]["new"] == DEMO_KEPT
         top = rd.matches_for(registered.facts.candidate_id, top=5)
     assert top and top[0].match.score >= top[-1].match.score
+
+    artifact = _artifact_of(first["run_id"])
+    assert "**success**" in artifact and "greenhouse:helix-health" in artifact
+    assert "Biggest changes in skill demand" in artifact
 
     second = nightly(flow_settings)
     assert second["status"] == "success", second
