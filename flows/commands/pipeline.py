@@ -43,7 +43,16 @@ def _print_summary(summary: dict[str, Any]) -> None:
         err_console.print(f"[yellow]run[/]: {error}", highlight=False)
 
 
+def _preflight(settings: Settings, *, sources: bool) -> None:
+    from flows.preflight import check_inputs
+
+    problems = check_inputs(settings, sources=sources)
+    if problems:
+        fail("\n".join(problems))
+
+
 def _nightly(settings: Settings) -> None:
+    _preflight(settings, sources=True)
     configure_prefect(settings)
     from flows.nightly import nightly
 
@@ -56,6 +65,7 @@ def _nightly(settings: Settings) -> None:
 
 
 def _demo(settings: Settings) -> None:
+    _preflight(settings, sources=False)
     configure_prefect(settings, log_level="WARNING")
     from flows.demo import run_demo
     from matcher.profile import ProfileError

@@ -1,0 +1,32 @@
+"""Check the inputs of a run before starting Prefect (whose temporary server is slow to start).
+
+Each loader raises its room's error naming the file, entry and field; `check_inputs`
+gathers them so that a typo in `sources.yaml` costs a second, not a server start.
+"""
+
+from __future__ import annotations
+
+from crawlers.sources import SourceError, load_sources
+from flows.settings import Settings
+from matcher.scoring_config import ScoringConfigError, load_scoring_config
+from matcher.taxonomy import TaxonomyError, load_taxonomy
+
+
+def check_inputs(settings: Settings, *, sources: bool = True) -> list[str]:
+    """The problems with the taxonomy, scoring config and (optionally) sources; [] if none."""
+    problems: list[str] = []
+    try:
+        load_taxonomy(settings.taxonomy_path)
+    except (TaxonomyError, OSError) as exc:
+        problems.append(str(exc))
+    try:
+        load_scoring_config(settings.scoring_config_path)
+    except (ScoringConfigError, OSError) as exc:
+        problems.append(str(exc))
+    if sources:
+        try:
+            if not load_sources(settings.sources_path):
+                problems.append(f"{settings.sources_path}: lists no sources; add boards to crawl")
+        except (SourceError, OSError) as exc:
+            problems.append(str(exc))
+    return problems
