@@ -44,3 +44,16 @@ def test_documented_columns_match_the_schema(repo_root: Path, tmp_path: Path):
         extra = sorted(set(docs[name]) - set(columns))
         assert not missing, f"{name}: columns in the schema but not in the doc: {missing}"
         assert not extra, f"{name}: columns in the doc but not in the schema: {extra}"
+
+
+def test_every_example_query_in_the_doc_runs(repo_root: Path, tmp_path: Path):
+    text = (repo_root / "docs" / "recruiters.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sql\n(.*?)```", text, flags=re.DOTALL)
+    statements = [s.strip() for block in blocks for s in block.split(";") if s.strip()]
+    assert len(statements) >= 8
+    wh = Warehouse(tmp_path / "tpm.duckdb")
+    with wh.staging("docs") as st:
+        st.publish()
+    with wh.reader() as rd:
+        for sql in statements:
+            rd.con.execute(sql).fetchall()  # raises on a broken example
