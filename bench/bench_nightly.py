@@ -183,24 +183,27 @@ def generate(root: Path, total: int, seed: int = 7) -> dict[str, list[str]]:
 
 def edit(root: Path, fraction: float, seed: int = 11) -> int:
     """Append a sentence to the description of `fraction` of the postings; return how many."""
-    rng = random.Random(seed)
-    changed = 0
-    for path in sorted(root.glob("*/*.json")):
+    boards = {
+        path: json.loads(path.read_text(encoding="utf-8")) for path in sorted(root.glob("*/*.json"))
+    }
+    slots = [
+        (path, i)
+        for path, data in boards.items()
+        for i in range(len(data if isinstance(data, list) else data["jobs"]))
+    ]
+    chosen = random.Random(seed).sample(slots, round(len(slots) * fraction))
+    key = {"greenhouse": "content", "lever": "description", "ashby": "descriptionHtml"}
+    extra = "<p>Update: this role now also owns the quarterly vendor review.</p>"
+    for path, i in chosen:
         kind = path.parent.name
-        data = json.loads(path.read_text(encoding="utf-8"))
-        jobs = data if isinstance(data, list) else data["jobs"]
-        for job in jobs:
-            if rng.random() >= fraction:
-                continue
-            extra = "<p>Update: this role now also owns the quarterly vendor review.</p>"
-            key = {"greenhouse": "content", "lever": "description", "ashby": "descriptionHtml"}
-            value = html.escape(extra) if kind == "greenhouse" else extra
-            job[key[kind]] += value
-            if kind == "lever":
-                job["descriptionBody"] = job["description"]
-            changed += 1
+        data = boards[path]
+        job = (data if isinstance(data, list) else data["jobs"])[i]
+        job[key[kind]] += html.escape(extra) if kind == "greenhouse" else extra
+        if kind == "lever":
+            job["descriptionBody"] = job["description"]
+    for path, data in boards.items():
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return changed
+    return len(chosen)
 
 
 def _stage_timer() -> tuple[dict[str, float], Any]:
