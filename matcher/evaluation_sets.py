@@ -22,6 +22,15 @@ on these postings. Where real text needed a judgement the guide does not spell o
   role's own name ("DevOps & Infrastructure Engineer", "Robotics Integration") is a
   role or team name, not the concept (rule 5);
 - years: the largest figure in the required part, over all roles of a post (rule 10).
+
+Measured once, after the labels were committed (f9a4285), with the extractor as of
+4be92a4 (`python bench/eval_extract.py --errors`, 25 Nov 2026): concept precision 0.727,
+recall 0.921 (93 true positives, 35 false positives, 8 false negatives);
+required/preferred 0.978 (91/93); minimum years exact 0.556 (5/9); degree level 20/20,
+degree required 5/7; career level 11/13. Most false positives come from company and
+benefits text the extractor does not recognise as boilerplate (HN posts have no
+headings; "THE BENEFITS", "WHAT'S IN IT FOR YOU?", "Life At <Company>") and from role or
+team names ("DevOps & Infrastructure Engineer"). Once read, this set is tuning data too.
 """
 
 from __future__ import annotations
