@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from spacy.attrs import LEMMA, NORM
 from spacy.language import Language
-from spacy.strings import hash_string
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 
@@ -33,16 +33,20 @@ def lemma_table() -> dict[str, str]:
 
 @cache
 def _arrays() -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
-    """Sorted NORM hashes of lower-case words, their lemma hashes, and the lemma strings."""
+    """Sorted NORM ids of lower-case words, their lemma ids, and the lemma strings.
+
+    Ids come from `get_string_id`, as the StringStore gives them: a hash, or the fixed
+    symbol id for the few strings spaCy has symbols for ("agent", "head"...).
+    """
     pairs = {
-        hash_string(word): lemma.casefold()
+        get_string_id(word): lemma.casefold()
         for word, lemma in lemma_table().items()
         if word == word.casefold()
     }
     keys = np.fromiter(pairs, dtype=np.uint64, count=len(pairs))
     order = np.argsort(keys)
     lemmas = [pairs[int(k)] for k in keys[order]]
-    values = np.fromiter((hash_string(v) for v in lemmas), dtype=np.uint64, count=len(lemmas))
+    values = np.fromiter((get_string_id(v) for v in lemmas), dtype=np.uint64, count=len(lemmas))
     return keys[order], values, tuple(sorted(set(lemmas)))
 
 

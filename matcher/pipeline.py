@@ -34,7 +34,7 @@ from matcher.sentences import LineSentencizer  # noqa: F401  (registers tpm_sent
 from matcher.taxonomy import Taxonomy
 
 #: Bump when the pipeline's code changes in a way that makes cached pipelines stale.
-PIPELINE_VERSION = "2"
+PIPELINE_VERSION = "3"
 SPANS_KEY = "tpm"
 
 
