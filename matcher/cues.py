@@ -63,6 +63,9 @@ class Cues:
     years_followed_by: tuple[str, ...]
     years_not_followed_by: tuple[str, ...]
     or_equivalent: re.Pattern[str]
+    boilerplate_heading_words: re.Pattern[str]
+    company_openers: re.Pattern[str]
+    role_nouns: frozenset[str]
     _heading_re: re.Pattern[str]
     _heading_of: dict[str, str]
 
@@ -135,6 +138,16 @@ def load_cues(path: str | Path | None = None) -> Cues:
             fold(w) for w in _strings(data, "years_not_followed_by", origin)
         ),
         or_equivalent=phrase_regex(_strings(data, "or_equivalent", origin)),
+        boilerplate_heading_words=phrase_regex(_strings(data, "boilerplate_heading_words", origin)),
+        company_openers=re.compile(
+            "(?:"
+            + "|".join(
+                re.escape(fold(p)).replace(r"\ ", r"\s+")
+                for p in _strings(data, "company_openers", origin)
+            )
+            + r")(?![\w])"
+        ),
+        role_nouns=frozenset(fold(w) for w in _strings(data, "role_nouns", origin)),
         _heading_re=re.compile(
             "(?:"
             + "|".join(re.escape(p) for p in sorted(heading_of, key=len, reverse=True))

@@ -6,9 +6,10 @@
 
 What it does with the spans the `tpm_taxonomy` component finds:
 
-- drops concepts in boilerplate sections (About us, Benefits, Equal opportunity) and in
-  lines with boilerplate wording ("equal opportunity employer"), and concepts a
-  negation governs ("No PMP required");
+- drops concepts in boilerplate sections (About us, Benefits, Equal opportunity), in
+  lines with boilerplate wording ("equal opportunity employer"), in sentences about the
+  company ("We are a ...", "We build ..."), in role names ("DevOps Engineer"), and
+  concepts a negation governs ("No PMP required");
 - marks each concept required or preferred: the sentence's cue beats the section;
   responsibilities and unlabelled sections count as required;
 - reports each concept once, with its first required evidence (else its first one);
@@ -31,12 +32,20 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from matcher.cues import Cues, load_cues
+from matcher.cues import Cues, fold, load_cues
 from matcher.degree import DegreeHit, DegreeSummarizer
 from matcher.levels import LevelFinder
 from matcher.models import Extraction, Requirement
 from matcher.pipeline import SPANS_KEY, load_or_build
-from matcher.sections import Cue, LineIndex, classify_lines, cue_for, sentence_cues
+from matcher.sections import (
+    BULLET_RE,
+    Cue,
+    LineIndex,
+    classify_lines,
+    cue_for,
+    governing_cue,
+    sentence_cues,
+)
 from matcher.sentences import SentenceIndex
 from matcher.taxonomy import Concept, Taxonomy
 from matcher.text import html_to_text, looks_like_html
@@ -49,6 +58,7 @@ _NOT_REQUIREMENTS = frozenset({"level"})
 @dataclass(slots=True)
 class _Sentence:
     text: str
+    raw: str
     start: int
     cues: list[Cue]
     boilerplate: bool
@@ -123,12 +133,28 @@ class Extractor:
             text = index.text[start_char:end_char]
             found = _Sentence(
                 text=text.strip(),
+                raw=text,
                 start=start_char,
                 cues=sentence_cues(text, self.cues),
-                boilerplate=bool(self.cues.boilerplate_sentences.search(text)),
+                boilerplate=bool(
+                    self.cues.boilerplate_sentences.search(text)
+                    or self.cues.company_openers.match(fold(BULLET_RE.sub("", text.strip())))
+                ),
             )
             cache[first] = found
         return found
+
+    def _names_a_role(self, doc: Doc, span: Span) -> bool:
+        """Is the concept part of a role or team name ("DevOps & Infrastructure Engineer")?"""
+        roles = self.cues.role_nouns
+        end = span.end
+        if end < len(doc) and doc[end].lower_ in roles:
+            return True
+        return (
+            end + 2 < len(doc)
+            and doc[end].lower_ in {"&", "and", "/"}
+            and doc[end + 2].lower_ in roles
+        )
 
     def from_doc(
         self, posting_id: str, doc: Doc, title: str | None = None, *, text: str | None = None
@@ -148,7 +174,7 @@ class Extractor:
             if concept is None or concept.kind in _NOT_REQUIREMENTS:
                 continue
             line = lines.at(span.start_char)
-            if line.section == "boilerplate" or line.boilerplate:
+            if line.section == "boilerplate" or line.boilerplate or self._names_a_role(doc, span):
                 continue
             sent = self._sentence(sentences, index, span.start)
             if sent.boilerplate:
@@ -200,9 +226,15 @@ class Extractor:
             sent = self._sentence(sentences, index, span.start)
             if sent.boilerplate:
                 continue
-            kind = cue_for(sent.cues, mention.start - sent.start, mention.end - sent.start)
+            start, end = mention.start - sent.start, mention.end - sent.start
+            cue = governing_cue(sent.cues, start, end)
+            kind = cue.kind if cue else None
             if kind == "negated":
                 continue
+            if kind == "preferred" and cue is not None and cue.start >= end:
+                between = sent.raw[end : cue.start]
+                if any(mark in between for mark in ",;("):
+                    kind = None  # "5+ years of experience, SaaS a plus": the cue is SaaS's
             is_required = kind == "required" if kind else line.section != "preferred"
             if is_required:
                 required.append(mention.value)

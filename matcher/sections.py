@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from matcher.cues import Cues, fold
 
-_BULLET_RE = re.compile(r"^\s*(?:[-*•·▪◦–—]|\d{1,2}[.)])\s+")
+BULLET_RE = re.compile(r"^\s*(?:[-*•·▪◦–—]|\d{1,2}[.)])\s+")
 _STRIP = " \t:#*_`>-–—|"
 
 
@@ -39,7 +39,7 @@ def _heading(line: str, cues: Cues) -> tuple[bool, str | None]:
     ((True, 'preferred'), (False, None))
     """
     raw = line.strip()
-    if not raw or _BULLET_RE.match(raw):
+    if not raw or BULLET_RE.match(raw):
         return False, None
     clean = raw.strip(_STRIP)
     words = clean.split()
@@ -50,6 +50,8 @@ def _heading(line: str, cues: Cues) -> tuple[bool, str | None]:
     upper = clean.isupper() and any(c.isalpha() for c in clean)
     colon = raw.endswith(":")
     kind = cues.heading_kind(clean)
+    if (markdown or bold or upper or colon) and cues.boilerplate_heading_words.search(fold(clean)):
+        return True, "boilerplate"
     if markdown or bold or upper:
         return True, kind
     if kind is None:
@@ -66,9 +68,15 @@ def _heading(line: str, cues: Cues) -> tuple[bool, str | None]:
     return False, None
 
 
+def _plain_label(line: str) -> bool:
+    """A short unbulleted line ending with a colon ("Open Roles:", "Team & Setup:")."""
+    raw = line.strip()
+    return raw.endswith(":") and not BULLET_RE.match(raw) and len(raw.split()) <= 5
+
+
 def _inline_label(line: str, cues: Cues) -> str | None:
     """The kind of a leading "Label: content" cue, e.g. "Preferred: PMP" -> preferred."""
-    raw = _BULLET_RE.sub("", line.strip()).lstrip("*_ ")
+    raw = BULLET_RE.sub("", line.strip()).lstrip("*_ ")
     head, sep, rest = raw.partition(":")
     if not sep or not rest.strip() or len(head.split()) > 4:
         return None
@@ -89,6 +97,8 @@ def classify_lines(text: str, cues: Cues) -> list[Line]:
     for line in text.split("\n"):
         end = pos + len(line)
         is_heading, kind = _heading(line, cues)
+        if not is_heading and section == "boilerplate" and _plain_label(line):
+            is_heading, kind = True, None  # "Open Roles:" ends an "About us" section
         if is_heading:
             section = kind
             out.append(Line(pos, end, section, True))
@@ -150,7 +160,7 @@ def sentence_cues(sentence: str, cues: Cues) -> list[Cue]:
     return sorted(found, key=lambda c: c.start)
 
 
-def cue_for(found: list[Cue], start: int, end: int) -> str | None:
+def governing_cue(found: list[Cue], start: int, end: int) -> Cue | None:
     """The cue that governs a concept at [start, end) of the sentence.
 
     A cue containing the concept wins ("no PMP required"); then the nearest label before
@@ -159,12 +169,18 @@ def cue_for(found: list[Cue], start: int, end: int) -> str | None:
     """
     for cue in found:
         if cue.start <= start and end <= cue.end:
-            return cue.kind
+            return cue
     before = [c for c in found if c.end <= start]
     labels = [c for c in before if c.label]
     if labels:
-        return labels[-1].kind
+        return labels[-1]
     after = [c for c in found if c.start >= end]
     if after:
-        return after[0].kind
-    return before[-1].kind if before else None
+        return after[0]
+    return before[-1] if before else None
+
+
+def cue_for(found: list[Cue], start: int, end: int) -> str | None:
+    """The kind of the governing cue (see governing_cue), or None."""
+    cue = governing_cue(found, start, end)
+    return cue.kind if cue else None

@@ -74,6 +74,9 @@ def test_a_full_posting(ex: Extractor) -> None:
         "About us\nWe use Jira, Excel and Slack every day.",
         "Benefits\n- Agile coaching budget and Jira licences",
         "Equal opportunity\nWe value Scrum and Kanban practitioners of every background.",
+        "**WHAT’S IN IT FOR YOU?**\n- Flexibility and a Jira licence",
+        "Requirements\n- We are a fintech consultancy using Jira.",
+        "Open roles\n- Senior DevOps Engineer\n- DevOps & Infrastructure Engineer",
     ],
 )
 def test_traps_yield_no_requirement(ex: Extractor, text: str) -> None:
@@ -161,6 +164,26 @@ def test_a_concept_both_required_and_preferred_is_required_once(ex: Extractor) -
 )
 def test_minimum_years(ex: Extractor, line: str, years: float | None) -> None:
     assert ex.extract("y", f"Requirements\n- {line}").min_years_experience == years
+
+
+@pytest.mark.parametrize(
+    ("line", "years"),
+    [
+        ("5+ years of experience, SaaS a plus", 5),
+        ("10+ years of technical writing experience, preferably for customers", 10),
+        ("5+ years of experience (preferably as a program manager)", 5),
+        ("5+ years of experience preferred", None),
+    ],
+)
+def test_a_preferred_cue_after_a_comma_belongs_to_what_follows(
+    ex: Extractor, line: str, years: float | None
+) -> None:
+    assert ex.extract("y", f"Requirements\n- {line}").min_years_experience == years
+
+
+def test_a_plain_label_ends_an_about_us_section(ex: Extractor) -> None:
+    text = "About us:\nWe sell Jira add-ons.\nOpen roles:\n- Run Scrum ceremonies"
+    assert reqs(ex.extract("a", text)) == {"method.scrum": True}
 
 
 def test_years_in_preferred_section_do_not_count(ex: Extractor) -> None:
