@@ -61,7 +61,7 @@ def _nightly(settings: Settings) -> None:
     except Exception as exc:
         fail(f"the nightly run failed: {exc}", code=1)
     _print_summary(summary)
-    out_console.print(f"warehouse: {settings.warehouse_path}")
+    out_console.print(f"warehouse: {settings.warehouse_path.resolve()}", soft_wrap=True)
 
 
 def _demo(settings: Settings) -> None:
@@ -83,12 +83,13 @@ def _demo(settings: Settings) -> None:
         f"demo finished in {time.monotonic() - started:.0f} s "
         f"(run {result.summary['run_id']}: {result.summary['status']})"
     )
-    out_console.print(f"warehouse: {result.warehouse_path.resolve()}")
+    out_console.print(f"warehouse: {result.warehouse_path.resolve()}", soft_wrap=True)
     if result.report_path is not None:
-        out_console.print(f"report:    {result.report_path.resolve()}")
+        out_console.print(f"report:    {result.report_path.resolve()}", soft_wrap=True)
     out_console.print(
         f"next:      tpm-match query candidate_matches -p candidate_id={result.candidate_id}",
         highlight=False,
+        soft_wrap=True,
     )
 
 
