@@ -130,12 +130,20 @@ def crawl_source(
     timeout_s: float,
     all_titles: bool = False,
     settings_overrides: Mapping[str, Any] | None = None,
+    cache_path: Path | None = None,
 ) -> CrawlResult:
     """Crawl one source in a subprocess into `out_path` (JSON Lines); never raises for it.
 
     The log goes to `out_path` with `.log` appended. `settings_overrides` become
-    `-s NAME=VALUE` (e.g. USER_AGENT, DOWNLOAD_TIMEOUT, HTTPCACHE_ENABLED).
+    `-s NAME=VALUE` (e.g. USER_AGENT, DOWNLOAD_TIMEOUT, HTTPCACHE_ENABLED). With
+    `cache_path` (see `cache_path_for`), raw API objects unchanged since the previous
+    crawl with the same cache reuse its parse (crawlers/crawl_cache.py).
     """
+    if cache_path is not None:
+        settings_overrides = {
+            **(settings_overrides or {}),
+            "TPM_CRAWL_CACHE": str(Path(cache_path).resolve()),
+        }
     out_path = Path(out_path).resolve()
     out_path.parent.mkdir(parents=True, exist_ok=True)
     log_path = out_path.with_name(out_path.name + ".log")
@@ -214,6 +222,12 @@ def _fill(result: CrawlResult, stats: dict[str, Any]) -> None:
     exceptions = int(stats.get("spider_exceptions/count", 0))
     if exceptions:
         result.errors.append(f"{exceptions} parse callbacks raised (see {result.log_path})")
+
+
+def cache_path_for(cache_dir: Path, source: Source) -> Path:
+    """The crawl cache file of `source` under `cache_dir` (one file per source key)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source.key)
+    return Path(cache_dir) / f"{safe}.jsonl"
 
 
 def part_path(out_dir: Path, index: int, source: Source) -> Path:

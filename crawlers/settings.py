@@ -48,6 +48,7 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.normalisation.NormalisationPipeline": 200,
     "crawlers.pipelines.title_filter.TitleFilterPipeline": 300,
     "crawlers.pipelines.dedup.DedupPipeline": 400,
+    "crawlers.pipelines.crawl_cache.CrawlCachePipeline": 900,
 }
 
 EXTENSIONS = {
@@ -56,6 +57,9 @@ EXTENSIONS = {
 
 #: Where crawlers.extensions.StatsFile writes the crawl's stats as JSON (set by the runner).
 TPM_STATS_FILE = None
+#: The incremental crawl cache of this source (crawlers/crawl_cache.py; None: no cache).
+#: Set by the runner; unchanged raw API objects reuse last night's normalised posting.
+TPM_CRAWL_CACHE = None
 #: The taxonomy whose role titles the title filter uses (None: the repository's file).
 TPM_TAXONOMY_PATH = None
 #: Lowest rapidfuzz ratio (0-100) for a title word to match a role-title word.

@@ -8,6 +8,8 @@
 - `posted_at` in ISO 8601 (UTC for times); an unreadable date becomes null (counted);
 - `remote` from the location or title when the API did not say (hybrid counts as False);
 - `content_hash` recomputed over the normalised fields.
+
+Postings reused from the crawl cache (crawlers/crawl_cache.py) pass unchanged.
 """
 
 from __future__ import annotations
@@ -56,7 +58,14 @@ class NormalisationPipeline:
         return cls(crawler)
 
     def process_item(self, item: Posting) -> Posting:
-        """Normalise `item` in place; drop it when no text is left of its description."""
+        """Normalise `item` in place; drop it when no text is left of its description.
+
+        A posting served from the crawl cache was normalised last night: it is returned
+        as it is.
+        """
+        cache = getattr(self.crawler.spider, "crawl_cache", None)
+        if cache is not None and cache.is_reused(item):
+            return item
         item.title = tidy_text(html.unescape(item.title))
         item.company = tidy_text(html.unescape(item.company or ""))
         self._description(item)

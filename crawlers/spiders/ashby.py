@@ -7,6 +7,7 @@ Compensation comes from the salary component of `compensation.summaryComponents`
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from functools import partial
 from typing import Any
 
 import scrapy
@@ -76,7 +77,7 @@ class AshbySpider(BoardSpider):
             if job.get("isListed") is False:
                 self.crawler.stats.inc_value("tpm/ashby/unlisted")
                 continue
-            yield self.ashby_posting(job, source_id)
+            yield self.from_raw(job, partial(self.ashby_posting, source_id=source_id))
 
     @staticmethod
     def job_id(job: Any) -> str | None:

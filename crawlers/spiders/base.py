@@ -9,10 +9,14 @@ not only TPM roles).
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     DownloadCancelledError,
@@ -25,6 +29,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from crawlers.crawl_cache import CrawlCache, cache_context, raw_digest
 from crawlers.outcomes import record_error, record_rejection
 from matcher.models import Posting
 
@@ -116,13 +121,54 @@ class BoardSpider(scrapy.Spider):
         self.company_name = company_name or None
         self.all_titles = truthy(all_titles)
         self.timeout_s: float | None = None
+        #: Last night's parses (`TPM_CRAWL_CACHE`), or None when the crawl has no cache.
+        self.crawl_cache: CrawlCache | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         spider.configure(crawler.settings)
+        cache_path = crawler.settings.get("TPM_CRAWL_CACHE")
+        if cache_path:
+            spider.open_cache(Path(cache_path))
         return spider
+
+    def open_cache(self, path: Path) -> None:
+        """Read last night's parses from `path`; save tonight's when the spider finishes."""
+        spider_file = Path(sys.modules[type(self).__module__].__file__ or "")
+        args = {"board": self.board, "company_name": self.company_name}
+        self.crawl_cache = CrawlCache.open(path, cache_context(self.name, spider_file, args))
+        self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
+        self.crawler.signals.connect(self._save_cache, signal=signals.spider_closed)
+
+    def _item_dropped(self, item: Any, **_: Any) -> None:
+        if self.crawl_cache is not None:
+            self.crawl_cache.forget(item)
+
+    def _save_cache(self, reason: str, **_: Any) -> None:
+        if self.crawl_cache is None or reason != "finished":
+            return  # a partial crawl would forget the postings it did not reach
+        try:
+            self.crawl_cache.save()
+        except OSError as exc:
+            self.logger.warning("[%s] could not save the crawl cache: %s", self.source_key, exc)
+
+    def from_raw(self, raw: Any, build: Callable[[Any], Posting]) -> Posting:
+        """`build(raw)`, or last night's normalised posting when `raw` is byte-identical."""
+        cache = self.crawl_cache
+        if cache is None:
+            return build(raw)
+        digest = raw_digest(raw)
+        item = cache.lookup(digest, now_iso())
+        stats = self.crawler.stats
+        if item is not None:
+            stats.inc_value("tpm/crawl_cache/hits")
+            return item
+        stats.inc_value("tpm/crawl_cache/misses")
+        item = build(raw)
+        cache.track(item, digest)
+        return item
 
     def configure(self, settings: Any) -> None:
         """Read this spider's settings (called once from from_crawler)."""

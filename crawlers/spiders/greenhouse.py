@@ -98,7 +98,7 @@ class GreenhouseSpider(BoardSpider):
             if not isinstance(job, dict) or job.get("id") in (None, ""):
                 self.reject_entry(f"{response.url} job #{index + 1}", "not a job object with an id")
                 continue
-            yield self.job_posting(job)
+            yield self.from_raw(job, self.job_posting)
 
     def job_posting(self, job: dict[str, Any]) -> Posting:
         """One Greenhouse job object as a Posting."""

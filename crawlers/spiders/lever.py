@@ -99,7 +99,7 @@ class LeverSpider(BoardSpider):
                 continue
             self.seen_ids.add(entry["id"])
             new += 1
-            yield self.lever_posting(entry)
+            yield self.from_raw(entry, self.lever_posting)
         if len(data) >= self.page_size:
             if new == 0:
                 reason = "the server repeats the same page (it ignores skip); paging stopped"

@@ -1,0 +1,27 @@
+"""Store every posting that passed the pipelines in the spider's crawl cache (runs last)."""
+
+from __future__ import annotations
+
+from typing import Self
+
+from scrapy.crawler import Crawler
+
+from matcher.models import Posting
+
+
+class CrawlCachePipeline:
+    """Hand each kept posting to `spider.crawl_cache` (when the crawl has one)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Posting) -> Posting:
+        """Record the item under its raw object's digest; return it unchanged."""
+        cache = getattr(self.crawler.spider, "crawl_cache", None)
+        if cache is not None:
+            cache.keep(item)
+        return item
