@@ -36,6 +36,7 @@ from matcher.cues import Cues, fold, load_cues
 from matcher.degree import DegreeHit, DegreeSummarizer
 from matcher.levels import LevelFinder
 from matcher.models import Extraction, Requirement
+from matcher.parallel import extract_parallel
 from matcher.pipeline import SPANS_KEY, load_or_build
 from matcher.sections import (
     BULLET_RE,
@@ -83,6 +84,7 @@ class Extractor:
         cues: Cues | None = None,
     ) -> None:
         self.taxonomy = taxonomy
+        self.cache_dir = cache_dir
         self.cues = cues if cues is not None else load_cues()
         self.nlp: Language = load_or_build(taxonomy, cache_dir)
         self._by_id = taxonomy.by_id
@@ -110,15 +112,25 @@ class Extractor:
         """Extract (id, text, title) items in input order, batch by batch.
 
         Each chunk runs inside `nlp.memory_zone()`, so the string store does not grow
-        over a long run. With `n_process > 1`, chunks are larger so the worker processes
-        are not restarted too often.
+        over a long run. With `n_process > 1` the work goes to spawned worker processes
+        (see `matcher.parallel`); give the Extractor a `cache_dir` so that they load the
+        built pipeline instead of building it again.
         """
-        chunk_size = batch_size * (1 if n_process <= 1 else n_process * 8)
+        if n_process > 1:
+            yield from extract_parallel(
+                items,
+                taxonomy=self.taxonomy,
+                cache_dir=self.cache_dir,
+                cues=self.cues,
+                n_process=n_process,
+                batch_size=batch_size,
+            )
+            return
         stream = iter(items)
-        while chunk := list(islice(stream, chunk_size)):
+        while chunk := list(islice(stream, batch_size)):
             texts = [self.prepare(text) for _, text, _ in chunk]
             with self.nlp.memory_zone():
-                docs = self.nlp.pipe(texts, batch_size=batch_size, n_process=n_process)
+                docs = self.nlp.pipe(texts, batch_size=batch_size)
                 out = [
                     self.from_doc(pid, doc, title, text=text)
                     for (pid, _, title), text, doc in zip(chunk, texts, docs, strict=True)
