@@ -29,7 +29,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from crawlers.runner import LOCAL_OVERRIDES, CrawlResult
+from crawlers.runner import LOCAL_OVERRIDES, CrawlResult, cache_path_for
 from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
 from flows.dedup import find_duplicates
@@ -103,7 +103,13 @@ def crawl_all(
             # no politeness delays towards a server on this machine
             extra = LOCAL_OVERRIDES if is_local(source) else {}
             future = task.submit(
-                source, out_path, settings.crawl_timeout_s, False, {**overrides, **extra}
+                source,
+                out_path,
+                settings.crawl_timeout_s,
+                False,
+                {**overrides, **extra},
+                cache_path_for(settings.work_dir / "cache" / "crawl", source),
+                settings.work_dir / "cache" / "pycache",
             )
             pending[future] = source
         done = next(iter(as_completed(list(pending))))
@@ -206,7 +212,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             summary.stage_counts["load"] = counts.as_dict()
             emit("load", "postings loaded", done=True)
             st.set_duplicates({})  # un-mark all, so open_postings() lists every open row
-            open_pairs = st.open_postings()
+            open_pairs = st.open_postings(with_text=False)  # scoring and dedup need no text
             groups = find_duplicates(p for p, _ in open_pairs)
             st.set_duplicates(groups)
             summary.stage_counts["dedup"] = {
@@ -219,7 +225,12 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             candidates, candidate_errors = candidate_facts(st.candidates(), taxonomy)
             summary.errors.extend(candidate_errors)
             matches = score_task(
-                quote(candidates), quote(pairs), quote(scoring), quote(taxonomy), settings.top_k
+                quote(candidates),
+                quote(pairs),
+                quote(scoring),
+                quote(taxonomy),
+                settings.top_k,
+                settings.work_dir / "cache" / "score" / "explanations.json",
             )
             stored = st.replace_matches(matches, summary.run_id)
             summary.stage_counts["score"] = {

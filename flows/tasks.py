@@ -20,6 +20,7 @@ from crawlers.runner import CrawlResult, crawl_source
 from crawlers.sources import Source
 from flows.progress import emit
 from matcher.models import Extraction, Match, Posting
+from matcher.scoring_memo import ExplainMemo, memo_context
 from matcher.taxonomy import Taxonomy
 
 
@@ -46,12 +47,16 @@ def crawl_source_task(
     timeout_s: float,
     all_titles: bool = False,
     settings_overrides: dict[str, Any] | None = None,
+    cache_path: Path | None = None,
+    pycache_dir: Path | None = None,
 ) -> CrawlResult:
     """Crawl one source into `out_path` (JSON Lines) in a Scrapy subprocess.
 
     The subprocess has its own hard timeout (`timeout_s`): Prefect's task timeouts cannot
     stop blocking code. A crawl that is not ok raises CrawlFailed, so Prefect retries it
     with backoff; the flow records the last failure and carries on with the others.
+    `cache_path` is the source's incremental crawl cache (crawlers/crawl_cache.py);
+    `pycache_dir` keeps the subprocess's bytecode (crawlers.runner.crawl_env).
     """
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result = crawl_source(
@@ -60,6 +65,8 @@ def crawl_source_task(
         timeout_s=timeout_s,
         all_titles=all_titles,
         settings_overrides=settings_overrides,
+        cache_path=cache_path,
+        pycache_dir=pycache_dir,
     )
     if not result.ok:
         raise CrawlFailed(result)
@@ -119,6 +126,44 @@ def extract_task(
     return out
 
 
+def load_memo(path: Path | None, context: str) -> ExplainMemo | None:
+    """The explanation memo stored at `path` for `context` (empty when absent or stale).
+
+    None when `path` is None (no memo). An unreadable file is ignored: the memo only
+    saves time.
+    """
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("context") != context:
+            return ExplainMemo()
+        previous = {key: Match(*row) for key, row in data["matches"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return ExplainMemo()
+    return ExplainMemo(previous=previous)
+
+
+def save_memo(path: Path, context: str, memo: ExplainMemo) -> None:
+    """Store tonight's explanations (only the pairs kept tonight) atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    matches = {  # rows in Match's field order: far quicker than asdict for 10,000s
+        key: [
+            m.candidate_id,
+            m.posting_id,
+            m.score,
+            m.breakdown,
+            m.matched,
+            m.missing_required,
+            m.missing_preferred,
+        ]
+        for key, m in memo.current.items()
+    }
+    tmp.write_text(json.dumps({"context": context, "matches": matches}), encoding="utf-8")
+    tmp.replace(path)
+
+
 @task(name="score", cache_policy=NO_CACHE)
 def score_task(
     candidates: Sequence[Any],
@@ -126,14 +171,27 @@ def score_task(
     config: Any,
     taxonomy: Taxonomy,
     top_k: int,
+    memo_path: Path | None = None,
 ) -> list[Match]:
-    """Score every registered candidate against every open posting (top_k each)."""
+    """Score every registered candidate against every open posting (top_k each).
+
+    With `memo_path`, kept pairs unchanged since the last run reuse their stored
+    explanation (matcher/scoring_memo.py), and tonight's are stored there.
+    """
     from matcher.scoring_matrix import score_all
 
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
         return []
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    matches = score_all(list(candidates), list(pairs), config, top_k, taxonomy=taxonomy)
-    emit("score", f"{len(matches)} matches", done=True)
+    context = memo_context(taxonomy, config)
+    memo = load_memo(memo_path, context)
+    matches = score_all(list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, memo=memo)
+    if memo is not None and memo_path is not None:
+        try:
+            save_memo(memo_path, context, memo)
+        except OSError as exc:
+            emit("score", f"could not store the explanation memo {memo_path}: {exc}")
+    reused = f" ({memo.hits} explanations reused)" if memo is not None else ""
+    emit("score", f"{len(matches)} matches{reused}", done=True)
     return matches

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -21,6 +21,7 @@ from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring import Ask, posting_asks, score_pair
 from matcher.scoring_config import ScoringConfig
+from matcher.scoring_memo import ExplainMemo, candidate_key, pair_key, posting_key
 from matcher.scoring_prep import (
     MODE_NONE,
     MODE_ONSITE,
@@ -301,6 +302,40 @@ def top_pairs(
     return top.result(n)
 
 
+def _explain(
+    kept: tuple[np.ndarray, np.ndarray],
+    candidates: list[CandidateFacts],
+    postings: list[tuple[Posting, Extraction]],
+    config: ScoringConfig,
+    taxonomy: Taxonomy,
+    memo: ExplainMemo | None,
+) -> dict[int, list[Match]]:
+    """`score_pair` of every kept pair (or its memoised copy), grouped by candidate index."""
+    by_cand: dict[int, list[Match]] = {}
+    cand_keys: dict[int, str] = {}
+    post_keys: dict[int, str] = {}
+    for ci, pj in zip(*(a.tolist() for a in kept), strict=True):
+        posting, ext = postings[pj]
+        if memo is None:
+            match = score_pair(candidates[ci], posting, ext, taxonomy, config)
+        else:
+            if ci not in cand_keys:
+                cand_keys[ci] = candidate_key(candidates[ci])
+            if pj not in post_keys:
+                post_keys[pj] = posting_key(posting, ext)
+            key = pair_key(cand_keys[ci], post_keys[pj])
+            known = memo.previous.get(key)
+            if known is not None:
+                memo.hits += 1
+                match = replace(known, rank=None)
+            else:
+                memo.misses += 1
+                match = score_pair(candidates[ci], posting, ext, taxonomy, config)
+            memo.current[key] = replace(match, rank=None)
+        by_cand.setdefault(ci, []).append(match)
+    return by_cand
+
+
 def score_all(
     candidates: list[CandidateFacts],
     postings: list[tuple[Posting, Extraction]],
@@ -310,23 +345,21 @@ def score_all(
     taxonomy: Taxonomy,
     block: int = 1024,
     workers: int = 1,
+    memo: ExplainMemo | None = None,
 ) -> list[Match]:
     """Score every candidate against every posting; keep the top K per candidate and per posting.
 
     Kept pairs are explained with `scoring.score_pair` (the same score, with its breakdown
     and lists). `rank` is the match's place among the candidate's kept matches (1 = best).
-    Ordered by candidate, then rank.
+    Ordered by candidate, then rank. With `memo` (built for this taxonomy and config), a
+    kept pair explained in an earlier run reuses that explanation, and tonight's kept
+    pairs are left in `memo.current`.
     """
     if not candidates or not postings or top_k <= 0:
         return []
     prep = prepare(candidates, postings, taxonomy, config)
     kept = top_pairs(prep, config, top_k, block, workers)
-    by_cand: dict[int, list[Match]] = {}
-    for ci, pj in zip(*(a.tolist() for a in kept), strict=True):
-        posting, ext = postings[pj]
-        by_cand.setdefault(ci, []).append(
-            score_pair(candidates[ci], posting, ext, taxonomy, config)
-        )
+    by_cand = _explain(kept, candidates, postings, config, taxonomy, memo)
     out: list[Match] = []
     for ci in sorted(by_cand):
         ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))

@@ -68,9 +68,14 @@ class ReadMethods:
 
     con: duckdb.DuckDBPyConnection
 
-    def open_postings(self) -> list[tuple[Posting, Extraction]]:
-        """Open canonical (non-duplicate) postings, each with its stored extraction."""
-        rows = self.con.execute(statement("select_open_postings")).fetchall()
+    def open_postings(self, *, with_text: bool = True) -> list[tuple[Posting, Extraction]]:
+        """Open canonical (non-duplicate) postings, each with its stored extraction.
+
+        `with_text=False` leaves `description_text` empty (scoring and dedup do not read
+        it), which saves moving every description out of the warehouse.
+        """
+        name = "select_open_postings" if with_text else "select_open_postings_without_text"
+        rows = self.con.execute(statement(name)).fetchall()
         reqs: dict[str, list[Requirement]] = {}
         for r in self.con.execute(statement("select_open_requirements")).fetchall():
             pid, cid, name, kind, required, evidence, start, end, years = r

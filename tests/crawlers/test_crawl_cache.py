@@ -50,6 +50,7 @@ def test_unchanged_jobs_reuse_the_parse_and_a_changed_one_is_parsed_again(
                 timeout_s=60,
                 settings_overrides=FAST,
                 cache_path=cache if with_cache else None,
+                pycache_dir=tmp_path / "pycache",
             )
 
         first = crawl("first")
@@ -60,6 +61,8 @@ def test_unchanged_jobs_reuse_the_parse_and_a_changed_one_is_parsed_again(
         second = crawl("second")
         plain = crawl("plain", with_cache=False)
     assert first.ok and second.ok and plain.ok
+    # the subprocesses kept their bytecode in the private folder
+    assert any((tmp_path / "pycache").rglob("scrapy/**/*.pyc"))
     assert first.kept == second.kept == plain.kept >= 3
     # the first crawl parsed everything, the second only the changed job (and the jobs
     # the title filter drops, which are never stored)
