@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from matcher.evaluation import (
+    SCORED_KINDS,
     ConceptLabel,
     DegreeLabel,
     LabelError,
@@ -323,3 +324,27 @@ def test_real_posting_ids_are_short_and_stable() -> None:
     assert real_posting_id("hn-who-is-hiring", "id 46875895") == "hn:46875895"
     with pytest.raises(LabelError, match="not supported"):
         real_posting_id("google-job-skills", "row 1")
+
+
+# --- held-out 2: Google program/project manager rows (labels by row number and title) ---
+
+HELDOUT2_LABELS = Path(__file__).resolve().parents[1] / "data" / "heldout2_labels.jsonl"
+GOOGLE_LABELS = Path(__file__).resolve().parents[1] / "data" / "google_tpm_labels.jsonl"
+
+
+def test_heldout2_rows_load_and_are_new(shared_data: Path, taxonomy: Taxonomy) -> None:
+    csv_path = shared_data / "google-job-skills" / "job_skills.csv"
+    postings, labels = load_google_tpm(csv_path, HELDOUT2_LABELS)
+    assert len(postings) == len(labels) == 20
+    known = {c.id: c.kind for c in taxonomy.concepts}
+    for lab in labels:
+        assert all(known.get(c.id) in SCORED_KINDS for c in lab.concepts), lab.id
+        assert lab.level is not None and known.get(lab.level) == "level", lab.id
+    titles = [p.title for p in postings]
+    # Program/project manager rows only: never one of the 13 tuned-against TPM rows.
+    assert not any(t.startswith("Technical Program Manager") for t in titles)
+    assert all("Program Manager" in t or "Project Manager" in t for t in titles)
+    tuned = {lab.id for lab in load_labels(GOOGLE_LABELS)}
+    assert tuned.isdisjoint(lab.id for lab in labels)
+    # No two rows with the same text (the CSV repeats about 124 rows).
+    assert len({p.text for p in postings}) == 20
