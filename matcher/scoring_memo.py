@@ -12,7 +12,7 @@ memo between runs is the caller's business.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
@@ -46,9 +46,22 @@ def _digest(value: object) -> str:
     return hashlib.sha1(repr(value).encode("utf-8")).hexdigest()
 
 
+#: Posting fields a score can never depend on (the text may not even be loaded).
+_UNSCORED_FIELDS = frozenset({"description_text", "description_html", "fetched_at", "content_hash"})
+
+
 def posting_key(posting: Posting, extraction: Extraction) -> str:
-    """The posting side of a pair key: what `score_pair` reads of the posting."""
-    return _digest((posting.id, posting.location, posting.remote, extraction))
+    """The posting side of a pair key: every posting field but its text, and the extraction.
+
+    Taking every field (not only those `score_pair` reads today: id, location, remote,
+    salary) keeps the memo right when scoring starts to read another one.
+    """
+    scored = tuple(
+        (f.name, getattr(posting, f.name))
+        for f in fields(posting)
+        if f.name not in _UNSCORED_FIELDS
+    )
+    return _digest((scored, extraction))
 
 
 def candidate_key(candidate: CandidateFacts) -> str:

@@ -60,3 +60,20 @@ def test_memo_context_follows_the_config(taxonomy: Taxonomy, config: ScoringConf
     )
     assert memo_context(taxonomy, config) == memo_context(taxonomy, config)
     assert memo_context(taxonomy, config) != memo_context(taxonomy, changed)
+
+
+def test_posting_key_changes_with_salary_but_not_with_text():
+    from dataclasses import replace
+
+    from matcher.models import Extraction, Posting
+    from matcher.scoring_memo import posting_key
+
+    posting = Posting(
+        id="lever:acme:1", source="lever", company="Acme", title="TPM", url="u",
+        description_text="text", salary_min=100_000, salary_currency="USD",
+    )  # fmt: skip
+    extraction = Extraction(id=posting.id)
+    key = posting_key(posting, extraction)
+    assert posting_key(replace(posting, description_text=""), extraction) == key
+    assert posting_key(replace(posting, salary_min=150_000), extraction) != key
+    assert posting_key(replace(posting, salary_period="hour"), extraction) != key
