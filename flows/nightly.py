@@ -108,8 +108,8 @@ def crawl_all(
                 settings.crawl_timeout_s,
                 False,
                 {**overrides, **extra},
-                cache_path_for(settings.work_dir / "cache" / "crawl", source),
-                settings.work_dir / "cache" / "pycache",
+                cache_path_for(settings.crawl_cache_dir, source),
+                settings.pycache_dir,
             )
             pending[future] = source
         done = next(iter(as_completed(list(pending))))
@@ -199,7 +199,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
                 quote(fresh),
                 settings.extract_batch_size,
                 settings.extract_n_process,
-                settings.work_dir / "cache" / "extract",
+                settings.nlp_cache_dir,
             )
             emit("load", f"loading {len(postings)} postings")
             counts = st.load_postings(postings, crawled_ok=crawled_ok, seen_at=summary.started_at)
@@ -230,7 +230,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
                 quote(scoring),
                 quote(taxonomy),
                 settings.top_k,
-                settings.work_dir / "cache" / "score" / "explanations.json",
+                settings.score_memo_path,
             )
             stored = st.replace_matches(matches, summary.run_id)
             summary.stage_counts["score"] = {

@@ -74,6 +74,31 @@ class Settings(BaseSettings):
     top_k: int = Field(default=20, ge=1)
     log_level: str = "INFO"
 
+    @property
+    def cache_dir(self) -> Path:
+        """Everything that can be rebuilt: deleting it is always safe."""
+        return self.work_dir / "cache"
+
+    @property
+    def nlp_cache_dir(self) -> Path:
+        """Built spaCy pipelines, keyed by the taxonomy's content hash."""
+        return self.cache_dir / "nlp"
+
+    @property
+    def crawl_cache_dir(self) -> Path:
+        """Last night's parse of each board's unchanged raw API objects."""
+        return self.cache_dir / "crawl"
+
+    @property
+    def pycache_dir(self) -> Path:
+        """Bytecode of the Scrapy crawl subprocesses."""
+        return self.cache_dir / "pycache"
+
+    @property
+    def score_memo_path(self) -> Path:
+        """Match explanations of the last run, reused for unchanged pairs."""
+        return self.cache_dir / "score" / "explanations.json"
+
     @classmethod
     def settings_customise_sources(
         cls,

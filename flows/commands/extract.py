@@ -98,7 +98,7 @@ def register(app: typer.Typer) -> None:
             taxonomy = load_taxonomy(settings.taxonomy_path)
         except TaxonomyError as exc:
             fail(str(exc))
-        extractor = Extractor(taxonomy, cache_dir=settings.work_dir / "cache" / "nlp")
+        extractor = Extractor(taxonomy, cache_dir=settings.nlp_cache_dir)
         rejected: list[int] = []
         source = _open(path)
         try:

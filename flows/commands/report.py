@@ -67,7 +67,8 @@ def register(app: typer.Typer) -> None:
             )
         extraction = None
         if resume_text is not None:
-            extraction = Extractor(taxonomy).extract("resume", resume_text)
+            extractor = Extractor(taxonomy, cache_dir=settings.nlp_cache_dir)
+            extraction = extractor.extract("resume", resume_text)
         facts = build_facts(candidate, taxonomy, Normalizer(taxonomy), extraction)
         try:
             with Warehouse(wh_path).reader() as reader:
