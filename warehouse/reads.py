@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from matcher.models import Degree, Extraction, Match, Posting, Requirement
+from warehouse.columns import arrow_table, gc_paused, key_runs, plain_values, shared_values
 from warehouse.records import (
     CandidateRecord,
     MatchRecord,
@@ -22,6 +25,10 @@ from warehouse.sqlfiles import bind_saved_query, saved_queries, statement
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _isoformat(value: datetime) -> str:
+    return value.isoformat()
 
 
 def _posting(row: tuple[Any, ...]) -> Posting:
@@ -63,37 +70,137 @@ def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
     )
 
 
+def _requirements_by_posting(table: pa.Table) -> dict[str, list[Requirement]]:
+    """Requirements of select_open_requirements (ordered by posting, seq), by posting id."""
+    col = table.column
+    built = list(
+        map(
+            Requirement,
+            shared_values(col("concept_id")),
+            shared_values(col("name")),
+            shared_values(col("kind")),
+            plain_values(col("required")),
+            shared_values(col("evidence")),
+            plain_values(col("start_offset")),
+            plain_values(col("end_offset")),
+            shared_values(col("years")),
+        )
+    )
+    out: dict[str, list[Requirement]] = {}
+    for pid, start, end in key_runs(col("posting_id")):
+        if pid in out:  # only if the statement stopped ordering by posting
+            out[pid].extend(built[start:end])
+        else:
+            out[pid] = built[start:end]
+    return out
+
+
+def _degree_fields() -> Callable[[str | None], Any]:
+    """json.loads of degree_fields ([] when empty), parsing each distinct text once."""
+    parsed: dict[str, Any] = {}
+
+    def load(text: str | None) -> Any:
+        if not text:
+            return []
+        value = parsed.get(text)
+        if value is None:
+            value = parsed[text] = json.loads(text)
+        if isinstance(value, list) and all(type(v) is str for v in value):
+            return list(value)  # a fresh list per degree: callers may change it
+        return json.loads(text)
+
+    return load
+
+
+def _postings_with_extractions(
+    table: pa.Table, reqs: dict[str, list[Requirement]], *, with_text: bool
+) -> list[tuple[Posting, Extraction]]:
+    """Pairs from the columns of select_open_postings (or its `_without_text` variant)."""
+    col = table.column
+    text = col("description_text")
+    texts = plain_values(text) if with_text else shared_values(text)  # '' in every row
+    postings = [
+        Posting(
+            id=pid,
+            source=source,
+            company=company,
+            title=title,
+            url=url,
+            description_text=description,
+            location=location,
+            remote=remote,
+            employment_type=employment_type,
+            salary_min=smin,
+            salary_max=smax,
+            salary_currency=currency,
+            salary_period=period,
+            posted_at=posted_at,
+            fetched_at=fetched_at,
+            content_hash=chash,
+        )
+        for (
+            pid, source, company, title, url, description, location, remote, employment_type,
+            smin, smax, currency, period, posted_at, fetched_at, chash,
+        ) in zip(
+            plain_values(col("id")),
+            shared_values(col("source")),
+            shared_values(col("company")),
+            plain_values(col("title")),
+            plain_values(col("url")),
+            texts,
+            shared_values(col("location")),
+            shared_values(col("remote")),
+            shared_values(col("employment_type")),
+            shared_values(col("salary_min")),
+            shared_values(col("salary_max")),
+            shared_values(col("salary_currency")),
+            shared_values(col("salary_period")),
+            shared_values(col("posted_at"), _isoformat),
+            shared_values(col("fetched_at"), _isoformat),
+            plain_values(col("content_hash")),
+            strict=True,
+        )
+    ]  # fmt: skip
+    load_fields = _degree_fields()
+    out: list[tuple[Posting, Extraction]] = []
+    for posting, min_years, dlevel, dfields, dreq, dequiv, level in zip(
+        postings,
+        shared_values(col("min_years_experience")),
+        shared_values(col("degree_level")),
+        shared_values(col("degree_fields")),
+        shared_values(col("degree_required")),
+        shared_values(col("degree_or_equivalent")),
+        shared_values(col("level")),
+        strict=True,
+    ):
+        degree = (
+            Degree(dlevel, load_fields(dfields), bool(dreq), bool(dequiv))
+            if dreq is not None  # stored only when the extraction had a degree
+            else None
+        )
+        ext = Extraction(posting.id, reqs.get(posting.id, []), min_years, degree, level)
+        out.append((posting, ext))
+    return out
+
+
 class ReadMethods:
     """Queries that work on any open warehouse connection (`self.con`)."""
 
     con: duckdb.DuckDBPyConnection
 
     def open_postings(self, *, with_text: bool = True) -> list[tuple[Posting, Extraction]]:
-        """Open canonical (non-duplicate) postings, each with its stored extraction.
+        """Open canonical (non-duplicate) postings, each with its stored extraction, by id.
 
         `with_text=False` leaves `description_text` empty (scoring and dedup do not read
-        it), which saves moving every description out of the warehouse.
+        it), which saves moving every description out of the warehouse. Both results are
+        read as Arrow columns (warehouse/columns.py), not row by row.
         """
         name = "select_open_postings" if with_text else "select_open_postings_without_text"
-        rows = self.con.execute(statement(name)).fetchall()
-        reqs: dict[str, list[Requirement]] = {}
-        for r in self.con.execute(statement("select_open_requirements")).fetchall():
-            pid, cid, name, kind, required, evidence, start, end, years = r
-            reqs.setdefault(pid, []).append(
-                Requirement(cid, name, kind, required, evidence, start, end, years)
-            )
-        out: list[tuple[Posting, Extraction]] = []
-        for row in rows:
-            posting = _posting(row)
-            min_years, dlevel, dfields, dreq, dequiv, level = row[16:22]
-            degree = (
-                Degree(dlevel, json.loads(dfields) if dfields else [], bool(dreq), bool(dequiv))
-                if dreq is not None  # stored only when the extraction had a degree
-                else None
-            )
-            ext = Extraction(posting.id, reqs.get(posting.id, []), min_years, degree, level)
-            out.append((posting, ext))
-        return out
+        postings = arrow_table(self.con, statement(name))
+        requirements = arrow_table(self.con, statement("select_open_requirements"))
+        with gc_paused():
+            reqs = _requirements_by_posting(requirements)
+            return _postings_with_extractions(postings, reqs, with_text=with_text)
 
     def candidates(self) -> list[CandidateRecord]:
         """Every registered candidate, by id."""
