@@ -1,6 +1,7 @@
-"""Run spiders as subprocesses (Scrapy's reactor cannot restart in one process).
+"""Run spiders as processes of their own (Scrapy's reactor cannot restart in one process).
 
-`crawl_source` runs `python -m scrapy crawl NAME -a ... -O out.jsonl` with the
+`crawl_source` runs `scrapy crawl NAME -a ... -O out.jsonl` in a process of its own
+(forked from a warm fork server, or a new interpreter: crawlers/launch.py) with the
 repository root as working directory (found from this package, not the caller's cwd),
 a hard timeout (SIGTERM to the process group, then SIGKILL), and reads the stats that
 `crawlers.extensions.StatsFile` writes into a `CrawlResult`. It never raises for a bad
@@ -12,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,14 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from crawlers.launch import LauncherName, start_crawl
 from crawlers.sources import Source
 
 #: The repository root: the folder holding scrapy.cfg, next to this package.
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: Settings for crawling a local server (the demo board, tests): no politeness delays.
 LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0}
-#: Seconds a spider gets to close cleanly (write its stats and items) after SIGTERM.
-GRACE_S = 10.0
 
 
 @dataclass
@@ -69,7 +67,7 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-def scrapy_command(
+def scrapy_args(
     source: Source,
     out_path: Path,
     stats_path: Path,
@@ -77,8 +75,8 @@ def scrapy_command(
     all_titles: bool = False,
     settings_overrides: Mapping[str, Any] | None = None,
 ) -> list[str]:
-    """The argv that crawls `source` into `out_path`."""
-    argv = [sys.executable, "-m", "scrapy", "crawl", source.type]
+    """The `scrapy` arguments that crawl `source` into `out_path` (`crawl NAME -a ... -O ...`)."""
+    argv = ["crawl", source.type]
     args = source.spider_args()
     if all_titles:
         args["all_titles"] = "1"
@@ -92,6 +90,11 @@ def scrapy_command(
             value = "True" if value else "False"
         argv += ["-s", f"{name}={value}"]
     return [*argv, "-O", f"{out_path}:jsonlines"]
+
+
+def scrapy_command(source: Source, out_path: Path, stats_path: Path, **options: Any) -> list[str]:
+    """The full command line of that crawl, to run it by hand (`python -m scrapy ...`)."""
+    return [sys.executable, "-m", "scrapy", *scrapy_args(source, out_path, stats_path, **options)]
 
 
 def crawl_env(base: Mapping[str, str], pycache_dir: Path | None = None) -> dict[str, str]:
@@ -113,20 +116,6 @@ def crawl_env(base: Mapping[str, str], pycache_dir: Path | None = None) -> dict[
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(Path(pycache_dir).resolve())
     return env
-
-
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM the process group (Scrapy closes cleanly), SIGKILL it after GRACE_S."""
-    for sig, wait in ((signal.SIGTERM, GRACE_S), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 _EXC_LINE_RE = re.compile(r"^[\w.]*(?:Error|Exception|Exit): .+")
@@ -153,14 +142,17 @@ def crawl_source(
     settings_overrides: Mapping[str, Any] | None = None,
     cache_path: Path | None = None,
     pycache_dir: Path | None = None,
+    launcher: LauncherName = "fork",
 ) -> CrawlResult:
-    """Crawl one source in a subprocess into `out_path` (JSON Lines); never raises for it.
+    """Crawl one source in a process of its own into `out_path` (JSON Lines); never raises.
 
     The log goes to `out_path` with `.log` appended. `settings_overrides` become
     `-s NAME=VALUE` (e.g. USER_AGENT, DOWNLOAD_TIMEOUT, HTTPCACHE_ENABLED). With
     `cache_path` (see `cache_path_for`), raw API objects unchanged since the previous
     crawl with the same cache reuse its parse (crawlers/crawl_cache.py). With
-    `pycache_dir`, the subprocess keeps its bytecode there (see `crawl_env`).
+    `pycache_dir`, a new interpreter keeps its bytecode there (see `crawl_env`).
+    `launcher` is how the process starts: forked from a warm server or a new interpreter
+    (crawlers/launch.py).
     """
     if cache_path is not None:
         settings_overrides = {
@@ -174,7 +166,7 @@ def crawl_source(
     result = CrawlResult(source.key, ok=False, out_path=out_path, log_path=log_path)
     with tempfile.TemporaryDirectory(prefix="tpm-crawl-") as tmp:
         stats_path = Path(tmp) / "stats.json"
-        argv = scrapy_command(
+        args = scrapy_args(
             source,
             out_path,
             stats_path,
@@ -183,25 +175,16 @@ def crawl_source(
         )
         env = crawl_env(os.environ, pycache_dir)
         timed_out = False
-        with log_path.open("wb") as log:
-            try:
-                proc = subprocess.Popen(
-                    argv,
-                    cwd=repo_root(),
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-            except OSError as exc:
-                result.errors.append(f"cannot start scrapy: {exc}")
-                return result
-            try:
-                proc.wait(timeout=timeout_s)
-            except subprocess.TimeoutExpired:
-                timed_out = True
-                _kill_group(proc)
+        try:
+            proc = start_crawl(launcher, args, cwd=repo_root(), env=env, log_path=log_path)
+        except OSError as exc:
+            result.errors.append(f"cannot start scrapy: {exc}")
+            return result
+        status = proc.wait(timeout_s)
+        if status is None:
+            timed_out = True
+            proc.stop()
+            status = proc.wait(0)
         result.seconds = round(time.monotonic() - started, 3)
         stats = _read_stats(stats_path)
     _fill(result, stats)
@@ -210,9 +193,9 @@ def crawl_source(
             f"crawl timed out after {timeout_s:g} s and was stopped; "
             f"{result.kept} postings kept from what was fetched"
         )
-    elif proc.returncode != 0:
+    elif status != 0:
         tail = _log_tail(log_path)
-        result.errors.append(f"scrapy exited with status {proc.returncode}: {tail}")
+        result.errors.append(f"scrapy exited with status {status}: {tail}")
     elif not stats:
         result.errors.append(f"the crawl wrote no stats (see {log_path}): {_log_tail(log_path)}")
     finish = stats.get("tpm/finish_reason")
@@ -266,8 +249,9 @@ def crawl_sources(
     concurrency: int = 2,
     all_titles: bool = False,
     settings_overrides: Mapping[str, Any] | None = None,
+    launcher: LauncherName = "fork",
 ) -> list[CrawlResult]:
-    """Crawl every source, `concurrency` subprocesses at a time; results in input order."""
+    """Crawl every source, `concurrency` processes at a time; results in input order."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -279,6 +263,7 @@ def crawl_sources(
             timeout_s=timeout_s,
             all_titles=all_titles,
             settings_overrides=settings_overrides,
+            launcher=launcher,
         )
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
