@@ -14,7 +14,7 @@ same numbers for all pairs at once; tests hold the two to each other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from matcher.models import Extraction, Match, Posting
@@ -39,6 +39,7 @@ __all__ = [
     "load_scoring_config",
     "location_case",
     "place_matches",
+    "posting_ask_rows",
     "posting_asks",
     "score_pair",
 ]
@@ -82,39 +83,56 @@ def _phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.casefold() for p in phrases)
 
 
+#: An `Ask` as a plain tuple, in `Ask`'s field order (cheap to build for many postings).
+AskRow = tuple[str, str, str, str, bool, float, float | None, str, bool]
+
+
+def posting_ask_rows(
+    extraction: Extraction, taxonomy: Taxonomy, config: ScoringConfig
+) -> list[AskRow]:
+    """`posting_asks` as plain tuples in `Ask`'s field order (`Ask(*row)` gives the Ask).
+
+    The one implementation of the merge rules: first-seen order, one per id, excluded
+    kinds left out, required wins, most years, softened if any repeat is.
+    """
+    merged: dict[str, AskRow] = {}
+    by_id = taxonomy.by_id
+    excluded = config.coverage_exclude_kinds
+    weights: dict[str, float] = {}
+    for req in extraction.requirements:
+        rid = req.id
+        concept = by_id.get(rid)
+        kind = concept.kind if concept else req.kind
+        if kind in excluded:
+            continue
+        weight = weights.get(kind)
+        if weight is None:
+            weight = weights[kind] = config.kind_weight(kind)
+        years = req.years if req.years and req.years > 0 else None
+        row: AskRow = (
+            rid,
+            concept.name if concept else req.name,
+            kind,
+            concept.category if concept else kind,
+            req.required,
+            weight,
+            years,
+            req.evidence,
+            kind == "credential" and _softened(req.evidence, config),
+        )
+        old = merged.get(rid)
+        if old is None:
+            merged[rid] = row
+            continue
+        keep = row if (row[4] and not old[4]) else old
+        most = max((y for y in (old[6], years) if y is not None), default=None)
+        merged[rid] = (*keep[:4], old[4] or row[4], keep[5], most, keep[7], old[8] or row[8])
+    return list(merged.values())
+
+
 def posting_asks(extraction: Extraction, taxonomy: Taxonomy, config: ScoringConfig) -> list[Ask]:
     """The posting's concepts in first-seen order, one per id, excluded kinds left out."""
-    merged: dict[str, Ask] = {}
-    for req in extraction.requirements:
-        concept = taxonomy.by_id.get(req.id)
-        kind = concept.kind if concept else req.kind
-        if kind in config.coverage_exclude_kinds:
-            continue
-        years = req.years if req.years and req.years > 0 else None
-        ask = Ask(
-            concept_id=req.id,
-            name=concept.name if concept else req.name,
-            kind=kind,
-            category=concept.category if concept else kind,
-            required=req.required,
-            weight=config.kind_weight(kind),
-            years=years,
-            evidence=req.evidence,
-            softened=kind == "credential" and _softened(req.evidence, config),
-        )
-        old = merged.get(req.id)
-        if old is None:
-            merged[req.id] = ask
-            continue
-        keep = ask if (ask.required and not old.required) else old
-        most = max((y for y in (old.years, ask.years) if y is not None), default=None)
-        merged[req.id] = replace(
-            keep,
-            required=old.required or ask.required,
-            years=most,
-            softened=old.softened or ask.softened,
-        )
-    return list(merged.values())
+    return [Ask(*row) for row in posting_ask_rows(extraction, taxonomy, config)]
 
 
 def concept_years_credit(

@@ -11,15 +11,17 @@ kept, ties going to the lower index, so the same inputs always keep the same pai
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
 
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring import Ask, posting_asks, score_pair
+from matcher.scoring import Ask, AskRow, posting_ask_rows, score_pair
 from matcher.scoring_config import ScoringConfig
 from matcher.scoring_memo import ExplainMemo, candidate_key, pair_key, posting_key
 from matcher.scoring_prep import (
@@ -33,6 +35,7 @@ from matcher.scoring_prep import (
     build_postings,
     build_space,
     build_tables,
+    flatten_asks,
 )
 from matcher.taxonomy import Taxonomy
 
@@ -44,8 +47,17 @@ class Prepared:
     cm: CandidateMatrix
     pm: PostingMatrix
     tables: Tables
-    asks: list[list[Ask]]
+    #: each posting's `scoring.posting_ask_rows`
+    ask_rows: list[list[AskRow]]
     currencies: list[int]
+    _asks: list[list[Ask]] | None = None
+
+    @property
+    def asks(self) -> list[list[Ask]]:
+        """Each posting's `scoring.posting_asks` (built on first use)."""
+        if self._asks is None:
+            self._asks = [[Ask(*row) for row in rows] for rows in self.ask_rows]
+        return self._asks
 
 
 def prepare(
@@ -55,12 +67,13 @@ def prepare(
     config: ScoringConfig,
 ) -> Prepared:
     """Build the matrices for a set of candidates and postings."""
-    asks = [posting_asks(ext, taxonomy, config) for _, ext in postings]
-    space = build_space(candidates, postings, asks, taxonomy)
+    rows = [posting_ask_rows(ext, taxonomy, config) for _, ext in postings]
+    flat = flatten_asks(rows)
+    space = build_space(candidates, postings, flat, taxonomy)
     cm = build_candidates(candidates, space, config)
-    pm = build_postings(postings, asks, space, taxonomy, config)
+    pm = build_postings(postings, flat, space, taxonomy, config)
     tables = build_tables(cm, pm, config)
-    return Prepared(cm, pm, tables, asks, list(space.currencies.values()))
+    return Prepared(cm, pm, tables, rows, list(space.currencies.values()))
 
 
 def _context(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
@@ -336,6 +349,22 @@ def _explain(
     return by_cand
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything).
+
+    Building 100,000s of small tuples would otherwise trigger full collections that walk
+    every posting and requirement in memory, again and again; scoring makes no cycles.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def score_all(
     candidates: list[CandidateFacts],
     postings: list[tuple[Posting, Extraction]],
@@ -357,9 +386,10 @@ def score_all(
     """
     if not candidates or not postings or top_k <= 0:
         return []
-    prep = prepare(candidates, postings, taxonomy, config)
-    kept = top_pairs(prep, config, top_k, block, workers)
-    by_cand = _explain(kept, candidates, postings, config, taxonomy, memo)
+    with _collector_paused():
+        prep = prepare(candidates, postings, taxonomy, config)
+        kept = top_pairs(prep, config, top_k, block, workers)
+        by_cand = _explain(kept, candidates, postings, config, taxonomy, memo)
     out: list[Match] = []
     for ci in sorted(by_cand):
         ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))

@@ -12,9 +12,14 @@ memo between runs is the caller's business.
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
+from operator import attrgetter
+from typing import Any
 
-from matcher.models import Extraction, Match, Posting
+from matcher.models import Degree, Extraction, Match, Posting, Requirement
 from matcher.profile import CandidateFacts
 from matcher.scoring_config import ScoringConfig
 from matcher.taxonomy import Taxonomy
@@ -50,18 +55,65 @@ def _digest(value: object) -> str:
 _UNSCORED_FIELDS = frozenset({"description_text", "description_html", "fetched_at", "content_hash"})
 
 
+def _names(cls: type, skip: frozenset[str] = frozenset()) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls) if f.name not in skip)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """A getter of `names` that always returns a tuple (attrgetter of one name does not)."""
+    if len(names) == 1:
+        one = attrgetter(names[0])
+        return lambda obj: (one(obj),)
+    return attrgetter(*names)
+
+
+# Every field of the contract classes, read once at import: a field added to one of them is
+# in the key without touching this module. The nested lists of the extraction (its
+# requirements and degree) are flattened to tuples of field values: `repr` of a tuple of
+# plain values is many times quicker than the recursive `repr` of dataclasses.
+_POSTING_NAMES = _names(Posting, _UNSCORED_FIELDS)
+_EXTRACTION_NAMES = _names(Extraction, frozenset({"requirements", "degree"}))
+_REQUIREMENT_NAMES = _names(Requirement)
+_DEGREE_NAMES = _names(Degree)
+_posting_values = _getter(_POSTING_NAMES)
+_extraction_values = _getter(_EXTRACTION_NAMES)
+_requirement_values = _getter(_REQUIREMENT_NAMES)
+_degree_values = _getter(_DEGREE_NAMES)
+#: The layout of the flattened key: a change of the contract classes changes every key.
+_LAYOUT = repr((_POSTING_NAMES, _EXTRACTION_NAMES, _REQUIREMENT_NAMES, _DEGREE_NAMES))
+
+
+def _plain_digest(value: object) -> str:
+    """SHA-1 of `value` (plain values: str, numbers, bool, None, tuples and lists of them).
+
+    Pickled with the memo off (`fast`), so the bytes depend only on the values, never on
+    which equal strings happen to be one object; pickle keeps types apart (1 != 1.0 !=
+    True) and is several times quicker than `repr` on long strings and floats.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True  # no memo: equal values give equal bytes
+    pickler.dump(value)
+    return hashlib.sha1(buffer.getbuffer()).hexdigest()
+
+
 def posting_key(posting: Posting, extraction: Extraction) -> str:
     """The posting side of a pair key: every posting field but its text, and the extraction.
 
     Taking every field (not only those `score_pair` reads today: id, location, remote,
-    salary) keeps the memo right when scoring starts to read another one.
+    salary) keeps the memo right when scoring starts to read another one. The digest is
+    over plain values only (no set or hash order is involved), so it is the same in every
+    process.
     """
-    scored = tuple(
-        (f.name, getattr(posting, f.name))
-        for f in fields(posting)
-        if f.name not in _UNSCORED_FIELDS
+    degree = extraction.degree
+    flat = (
+        _LAYOUT,
+        _posting_values(posting),
+        _extraction_values(extraction),
+        tuple(map(_requirement_values, extraction.requirements)),
+        None if degree is None else _degree_values(degree),
     )
-    return _digest((scored, extraction))
+    return _plain_digest(flat)
 
 
 def candidate_key(candidate: CandidateFacts) -> str:

@@ -18,7 +18,7 @@ import scipy.sparse as sp
 
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring import Ask, _field_match, annual_amount, place_matches
+from matcher.scoring import AskRow, _field_match, annual_amount, place_matches
 from matcher.scoring_config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
 from matcher.taxonomy import Taxonomy
 
@@ -37,22 +37,57 @@ class Space:
     currencies: dict[str, int]
 
 
+@dataclass(slots=True)
+class FlatAsks:
+    """Every posting's ask rows (`scoring.posting_ask_rows`) as columns, posting by posting."""
+
+    post: np.ndarray  # the posting index of each ask
+    concept_id: tuple[str, ...]
+    kind: tuple[str, ...]
+    category: tuple[str, ...]
+    required: np.ndarray  # bool
+    weight: np.ndarray
+    years: np.ndarray  # NaN: no years asked
+    softened: np.ndarray  # bool
+
+
+def flatten_asks(asks: Sequence[Sequence[AskRow]]) -> FlatAsks:
+    """The columns of all postings' ask rows, in posting order then ask order."""
+    lens = np.fromiter((len(rows) for rows in asks), np.int64, len(asks))
+    flat = [row for rows in asks for row in rows]
+    if not flat:
+        empty = np.zeros(0)
+        return FlatAsks(np.zeros(0, np.int64), (), (), (), empty > 0, empty, empty, empty > 0)
+    cid, _name, kind, category, required, weight, years, _evidence, softened = zip(
+        *flat, strict=True
+    )
+    return FlatAsks(
+        post=np.repeat(np.arange(len(asks)), lens),
+        concept_id=cid,
+        kind=kind,
+        category=category,
+        required=np.fromiter(map(bool, required), bool, len(flat)),
+        weight=np.array(weight, dtype=float),
+        years=np.array([np.nan if y is None else y for y in years], dtype=float),
+        softened=np.fromiter(map(bool, softened), bool, len(flat)),
+    )
+
+
 def build_space(
     candidates: Sequence[CandidateFacts],
     postings: Sequence[tuple[Posting, Extraction]],
-    asks: Sequence[list[Ask]],
+    flat: FlatAsks,
     taxonomy: Taxonomy,
 ) -> Space:
     """Index the taxonomy's concepts (plus any unknown ids), categories and currencies."""
     ids = [c.id for c in taxonomy.concepts]
     extra = {cid for c in candidates for cid in c.concepts}
-    extra |= {a.concept_id for al in asks for a in al}
+    extra.update(flat.concept_id)
     ids += sorted(i for i in extra if i not in taxonomy.by_id)
     cred = {c.id: c.category for c in taxonomy.concepts if c.kind == "credential"}
-    for ask_list in asks:
-        for a in ask_list:
-            if a.kind == "credential":
-                cred.setdefault(a.concept_id, a.category)
+    for cid, kind, category in zip(flat.concept_id, flat.kind, flat.category, strict=True):
+        if kind == "credential":
+            cred.setdefault(cid, category)
     currencies = {(c.salary_currency or "").upper() for c in candidates}
     currencies |= {(p.salary_currency or "").upper() for p, _ in postings}
     currencies.discard("")
@@ -191,41 +226,53 @@ class PostingMatrix:
     currency: np.ndarray
 
 
+def _ask_columns(
+    flat: FlatAsks, n: int, space: Space, config: ScoringConfig
+) -> tuple[np.ndarray, ...]:
+    """Per ask: its concept index and coverage scale; per posting: the constant terms.
+
+    Sums run in ask order from 0.0 (`np.bincount` adds in input order), so every value
+    is the one the per-ask loop of `scoring.score_pair` arrives at.
+    """
+    w_req, w_pref = config.component_weight("required"), config.component_weight("preferred")
+    j = np.fromiter(map(space.concepts.__getitem__, flat.concept_id), np.int64, len(flat.post))
+    req, post = flat.required, flat.post
+    tot_req = np.bincount(post[req], weights=flat.weight[req], minlength=n)
+    tot_pref = np.bincount(post[~req], weights=flat.weight[~req], minlength=n)
+    den_base = w_req + np.where(tot_pref > 0, w_pref, 0.0)
+    num_const = np.where(tot_req <= 0, w_req * config.empty_required_credit, 0.0)
+    tot = np.where(req, tot_req[post], tot_pref[post])
+    if np.any(tot == 0):
+        raise ZeroDivisionError("float division by zero (an ask kind with weight 0)")
+    scale = flat.weight * (np.where(req, w_req, w_pref) / tot)
+    return j, scale, num_const, den_base
+
+
 def build_postings(
     postings: Sequence[tuple[Posting, Extraction]],
-    asks: Sequence[list[Ask]],
+    flat: FlatAsks,
     space: Space,
     taxonomy: Taxonomy,
     config: ScoringConfig,
 ) -> PostingMatrix:
-    """The posting-side matrices (asks from `scoring.posting_asks`)."""
+    """The posting-side matrices (asks from `scoring.posting_ask_rows`, see `flatten_asks`)."""
     n, m = len(postings), len(space.concepts)
-    w_req, w_pref = config.component_weight("required"), config.component_weight("preferred")
     cfg, s = config.credentials, config.credentials.same_category_factor
-    cov_r, cov_c, cov_v, pen_r, pen_c, pen_v = [], [], [], [], [], []
-    ent: list[tuple[int, int, float, float]] = []
-    num_const, den_base, pen_const = np.zeros(n), np.zeros(n), np.zeros(n)
-    for p, ask_list in enumerate(asks):
-        tot_req = sum(a.weight for a in ask_list if a.required)
-        tot_pref = sum(a.weight for a in ask_list if not a.required)
-        den_base[p] = w_req + (w_pref if tot_pref > 0 else 0.0)
-        if tot_req <= 0:
-            num_const[p] = w_req * config.empty_required_credit
-        for a in ask_list:
-            j = space.concepts[a.concept_id]
-            scale = a.weight * (w_req / tot_req if a.required else w_pref / tot_pref)
-            cov_r.append(p), cov_c.append(j), cov_v.append(scale)
-            if a.years is not None:
-                ent.append((p, j, a.years, scale))
-            if a.required and a.kind == "credential":
-                base = cfg.missing_required_penalty * (
-                    cfg.or_equivalent_factor if a.softened else 1
-                )
-                k = m + space.categories[space.credential_category[a.concept_id]]
-                pen_const[p] += base
-                pen_r += [p, p]
-                pen_c += [j, k]
-                pen_v += [base * s, base * (1 - s)]
+    j, scale, num_const, den_base = _ask_columns(flat, n, space, config)
+    post = flat.post
+    has_years = ~np.isnan(flat.years)
+    cred = flat.required & np.array([k == "credential" for k in flat.kind], dtype=bool)
+    base = cfg.missing_required_penalty * np.where(flat.softened[cred], cfg.or_equivalent_factor, 1)
+    cats = space.categories
+    cat_of = space.credential_category
+    k = m + np.array(
+        [cats[cat_of[c]] for c, is_cred in zip(flat.concept_id, cred, strict=True) if is_cred],
+        dtype=np.int64,
+    )
+    pen_const = np.bincount(post[cred], weights=base, minlength=n)
+    pen_r = np.repeat(post[cred], 2)
+    pen_c = np.stack([j[cred], k], axis=1).ravel()
+    pen_v = np.stack([base * s, base * (1 - s)], axis=1).ravel()
     dcfg = config.degree
     deg_rank, deg_short, fieldsets, levels, modes, locs, tops, curr = ([] for _ in range(8))
     for posting, ext in postings:
@@ -251,18 +298,17 @@ def build_postings(
         curr.append(space.currencies.get((posting.salary_currency or "").upper(), -1))
     fs_list, fs_idx = index_of(fieldsets)
     loc_list, loc_idx = index_of(locs)
-    e = np.array(ent, dtype=float).reshape(-1, 4)
     asked = [ext.min_years_experience for _, ext in postings]
     n_pen = m + len(space.categories)
     return PostingMatrix(
         ids=[p.id for p, _ in postings],
-        cov=sp.csr_matrix((cov_v, (cov_r, cov_c)), shape=(n, m)),
+        cov=sp.csr_matrix((scale, (post, j)), shape=(n, m)),
         num_const=num_const,
         den_base=den_base,
-        e_post=e[:, 0].astype(np.int64),
-        e_concept=e[:, 1].astype(np.int64),
-        e_years=e[:, 2],
-        e_scale=e[:, 3],
+        e_post=post[has_years],
+        e_concept=j[has_years],
+        e_years=flat.years[has_years],
+        e_scale=scale[has_years],
         pen=sp.csr_matrix((pen_v, (pen_r, pen_c)), shape=(n, n_pen)),
         pen_const=pen_const,
         years_ask=np.array([y if y is not None and y > 0 else np.nan for y in asked], float),
