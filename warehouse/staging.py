@@ -18,6 +18,7 @@ import pyarrow as pa
 from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
 from warehouse import validate, validate_results
+from warehouse.columns import gc_paused
 from warehouse.reads import ReadMethods
 from warehouse.records import LoadCounts, RunRecord, WarehouseError
 from warehouse.sqlfiles import statement
@@ -283,10 +284,11 @@ class Staging(ReadMethods):
         `candidate_ids`, only those candidates' matches are replaced. A missing rank is
         filled per candidate by score (1 = best). Bad rows go to `rejected_rows`.
         """
-        table, rejected = validate_results.matches_table(matches)
+        with gc_paused():
+            table, rejected = validate_results.matches_table(matches)
         with self._transaction(), self._registered(incoming_matches=table):
             scope = None if candidate_ids is None else sorted(set(candidate_ids))
-            self.con.execute(statement("delete_stale_matches"), {"candidate_ids": scope})
+            self.con.execute(statement("delete_replaced_matches"), {"candidate_ids": scope})
             self.con.execute(statement("insert_matches"), {"run_id": run_id})
             self._reject(rejected)
         return table.num_rows

@@ -166,39 +166,82 @@ def _str_list(value: Any, name: str) -> list[str]:
     return value
 
 
+#: json.dumps(value, sort_keys=True) without building a new encoder for every call
+_breakdown_json = json.JSONEncoder(sort_keys=True).encode
+_MATCH_NAMES = MATCH_SCHEMA.names
+_STR_ONLY = frozenset({str})
+
+
+def _checked_match_row(m: Any, cid: Any, pid: Any) -> tuple[Any, ...]:
+    """The slow, precise path: raise RowError (or TypeError) naming the bad field."""
+    if not isinstance(cid, str) or not cid or not isinstance(pid, str) or not pid:
+        raise RowError("fields 'candidate_id' and 'posting_id': expected non-empty text")
+    score = check_number(m.score, "score")
+    if score is None or score > 100:
+        raise RowError(f"field 'score': expected 0-100, got {m.score!r}")
+    rank = m.rank
+    if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
+        raise RowError("field 'rank': expected an integer")
+    if rank is not None and rank < 1:
+        raise RowError(f"field 'rank': expected 1 or more, got {rank}")
+    return (
+        cid,
+        pid,
+        score,
+        _breakdown_json(m.breakdown),
+        _str_list(m.matched, "matched"),
+        _str_list(m.missing_required, "missing_required"),
+        _str_list(m.missing_preferred, "missing_preferred"),
+        rank,
+    )
+
+
+def _match_row(m: Any, cid: Any, pid: Any) -> tuple[Any, ...]:
+    """One match as a tuple in MATCH_SCHEMA order (fast path; falls back to name the field)."""
+    score, rank = m.score, m.rank
+    matched, miss_req, miss_pref = m.matched, m.missing_required, m.missing_preferred
+    if (
+        type(cid) is str
+        and cid
+        and type(pid) is str
+        and pid
+        and (type(score) is float or type(score) is int)
+        and 0 <= score <= 100
+        and (rank is None or (type(rank) is int and rank >= 1))
+        and type(matched) is list
+        and type(miss_req) is list
+        and type(miss_pref) is list
+        and set(map(type, matched)) <= _STR_ONLY
+        and set(map(type, miss_req)) <= _STR_ONLY
+        and set(map(type, miss_pref)) <= _STR_ONLY
+    ):
+        return (
+            cid,
+            pid,
+            float(score),
+            _breakdown_json(m.breakdown),
+            matched,
+            miss_req,
+            miss_pref,
+            rank,
+        )
+    return _checked_match_row(m, cid, pid)
+
+
 def matches_table(matches: list[Match]) -> tuple[pa.Table, list[Rejected]]:
     """Validate matches (score 0-100, ids as text); a repeated pair keeps its last row."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    rows: dict[tuple[str, str], tuple[Any, ...]] = {}
     rejected: list[Rejected] = []
     for m in matches:
         cid, pid = getattr(m, "candidate_id", None), getattr(m, "posting_id", None)
-        key = f"{cid}|{pid}"
         try:
-            if not isinstance(cid, str) or not cid or not isinstance(pid, str) or not pid:
-                raise RowError("fields 'candidate_id' and 'posting_id': expected non-empty text")
-            score = check_number(m.score, "score")
-            if score is None or score > 100:
-                raise RowError(f"field 'score': expected 0-100, got {m.score!r}")
-            rank = m.rank
-            if rank is not None and (isinstance(rank, bool) or not isinstance(rank, int)):
-                raise RowError("field 'rank': expected an integer")
-            if rank is not None and rank < 1:
-                raise RowError(f"field 'rank': expected 1 or more, got {rank}")
-            row = {
-                "candidate_id": cid,
-                "posting_id": pid,
-                "score": score,
-                "breakdown": json.dumps(m.breakdown, sort_keys=True),
-                "matched": _str_list(m.matched, "matched"),
-                "missing_required": _str_list(m.missing_required, "missing_required"),
-                "missing_preferred": _str_list(m.missing_preferred, "missing_preferred"),
-                "rank": rank,
-            }
+            row = _match_row(m, cid, pid)
         except (RowError, TypeError) as exc:
-            rejected.append(Rejected("matches", key, str(exc), to_json(m)))
+            rejected.append(Rejected("matches", f"{cid}|{pid}", str(exc), to_json(m)))
             continue
         if (cid, pid) in rows:
             reason = "candidate/posting pair repeated; the later row was loaded"
-            rejected.append(Rejected("matches", key, reason, to_json(rows[(cid, pid)])))
+            earlier = dict(zip(_MATCH_NAMES, rows[(cid, pid)], strict=True))
+            rejected.append(Rejected("matches", f"{cid}|{pid}", reason, to_json(earlier)))
         rows[(cid, pid)] = row
-    return pa.Table.from_pylist(list(rows.values()), schema=MATCH_SCHEMA), rejected
+    return to_arrow(list(rows.values()), MATCH_SCHEMA), rejected

@@ -1,4 +1,6 @@
-INSERT OR REPLACE INTO matches (
+-- The validated incoming matches (delete_replaced_matches has made room for them); a missing
+-- rank is filled per candidate by score.
+INSERT INTO matches (
     candidate_id, posting_id, score, breakdown, matched, missing_required, missing_preferred,
     rank, run_id
 )
