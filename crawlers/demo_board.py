@@ -101,9 +101,10 @@ class _Handler(BaseHTTPRequestHandler):
                 if file is None or not file.is_file():
                     self._not_found(f"{kind} board {token!r}")
                     return
-                body = file.read_bytes()
                 if kind == "lever":
-                    body = self._lever_page(body, query)
+                    body = self._lever_page(self.server.json_array(file), file, query)
+                else:
+                    body = file.read_bytes()
                 self._send(200, body, _TYPES[".json"])
                 return
         if path.startswith("jsonld/"):
@@ -119,14 +120,10 @@ class _Handler(BaseHTTPRequestHandler):
         self._not_found(path)
 
     @staticmethod
-    def _lever_page(body: bytes, query: dict[str, list[str]]) -> bytes:
+    def _lever_page(postings: list[Any] | None, file: Path, query: dict[str, list[str]]) -> bytes:
         """Slice the array by skip/limit; a file that is not a JSON array is served as is."""
-        try:
-            postings = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return body
-        if not isinstance(postings, list):
-            return body
+        if postings is None:
+            return file.read_bytes()
         skip = _int_param(query, "skip", 0) or 0
         limit = _int_param(query, "limit", None)
         page = postings[skip : skip + limit if limit is not None else None]
@@ -138,6 +135,30 @@ class _Server(ThreadingHTTPServer):
     root: Path
     base_url: str
     hits: int = 0
+    #: file -> ((mtime_ns, size), its JSON array or None): a paged board is parsed once,
+    #: not once per page (a 1,500-posting board has 16 pages).
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._arrays: dict[Path, tuple[tuple[int, int], list[Any] | None]] = {}
+        self._arrays_lock = threading.Lock()
+
+    def json_array(self, file: Path) -> list[Any] | None:
+        """The file's JSON array, parsed again only when the file changed; None if not one."""
+        stat = file.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        with self._arrays_lock:
+            known = self._arrays.get(file)
+            if known is not None and known[0] == stamp:
+                return known[1]
+        try:
+            data = json.loads(file.read_bytes())
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            data = None
+        array = data if isinstance(data, list) else None
+        with self._arrays_lock:
+            self._arrays[file] = (stamp, array)
+        return array
 
 
 class DemoBoard:

@@ -70,6 +70,17 @@ def test_routes_and_paging(board_root: Path) -> None:
         assert board.hits >= 10
 
 
+def test_a_paged_board_edited_while_serving_is_served_fresh(board_root: Path) -> None:
+    file = board_root / "lever" / "acme.json"
+    with DemoBoard(board_root) as board:
+        url = f"{board.base_url}/v0/postings/acme?mode=json&skip=0&limit=3"
+        assert [p["text"] for p in json.loads(get(url)[1])] == ["TPM 0", "TPM 1", "TPM 2"]
+        file.write_text(json.dumps([{"id": "0", "text": "edited tonight"}]))
+        assert [p["text"] for p in json.loads(get(url)[1])] == ["edited tonight"]
+        file.write_text("not json any more")
+        assert get(url)[1] == b"not json any more"
+
+
 def test_sources_point_at_the_server(board_root: Path, tmp_path: Path) -> None:
     (board_root / "robots.txt").write_text("User-agent: *\nDisallow: /v0/\n")
     with DemoBoard(board_root) as board:
