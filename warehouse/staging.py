@@ -158,7 +158,8 @@ class Staging(ReadMethods):
         `rejected_rows` with the reason; the rest load.
         """
         seen = _utc_naive(seen_at)
-        batch = validate.postings_table(postings)
+        with gc_paused():
+            batch = validate.postings_table(postings)
         ok_keys = sorted(k for k, ok in crawled_ok.items() if ok)
         seen_ids = pa.Table.from_pydict({"id": batch.seen_ids}, schema=ID_SCHEMA)
         params = {"seen_at": seen}

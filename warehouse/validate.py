@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -261,8 +262,87 @@ def _posting_row(p: Any) -> tuple[Any, ...]:
     )
 
 
+_NONE = type(None)
+_STR = frozenset({str})
+_OPT_STR = frozenset({str, _NONE})
+_OPT_NUM = frozenset({int, float, _NONE})
+_OPT_BOOL = frozenset({bool, _NONE})
+
+
+def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
+    return set(map(type, values)) <= allowed
+
+
+def _timestamps(values: list[Any], name: str) -> list[datetime | None]:
+    """parse_timestamp of every value, parsing each distinct text once (raises RowError)."""
+    parsed: dict[str, datetime | None] = {}
+    out: list[datetime | None] = []
+    for value in values:
+        if type(value) is str:
+            stamp = parsed.get(value)
+            if stamp is None:
+                stamp = parsed[value] = parse_timestamp(value, name)
+            out.append(stamp)
+        else:
+            out.append(parse_timestamp(value, name))
+    return out
+
+
+def _columns_if_clean(postings: list[Posting]) -> pa.Table | None:
+    """The whole batch as columns when every row is plainly valid and every id is new.
+
+    The common night: checks run per column (types of all values at once) instead of per
+    row, and each distinct timestamp text is parsed once. Anything unusual (a bad field,
+    a repeated id, a subclass of str, a NaN) returns None and the row-by-row path, which
+    names the bad field, decides.
+    """
+    try:
+        columns = {name: list(map(attrgetter(name), postings)) for name in _POSTING_FIELDS}
+    except AttributeError:
+        return None
+    ids = columns["id"]
+    if len(set(ids)) != len(ids):
+        return None
+    for name in _REQUIRED_STR:
+        if not _types_within(columns[name], _STR):
+            return None
+    for name in ("id", "source", "content_hash"):
+        if not all(map(str.strip, columns[name])):
+            return None
+    for name in _OPTIONAL_STR:
+        if not _types_within(columns[name], _OPT_STR):
+            return None
+    for name in _OPTIONAL_NUM:
+        values = columns[name]
+        if not _types_within(values, _OPT_NUM) or not all(v >= 0 for v in values if v is not None):
+            return None
+        if int in set(map(type, values)):
+            columns[name] = [None if v is None else float(v) for v in values]
+    if not _types_within(columns["remote"], _OPT_BOOL):
+        return None
+    try:
+        for name in _TIMESTAMPS:
+            columns[name] = _timestamps(columns[name], name)
+    except RowError:
+        return None
+    columns["source_key"] = [":".join(pid.split(":", 2)[:2]) for pid in ids]
+    arrays = [pa.array(columns[f.name], type=f.type) for f in POSTING_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=POSTING_SCHEMA)
+
+
+_POSTING_FIELDS = (*_REQUIRED_STR, *_OPTIONAL_STR, *_OPTIONAL_NUM, *_TIMESTAMPS, "remote")
+
+
 def postings_table(postings: list[Posting]) -> Batch:
     """Validate postings; a repeated id keeps its last row and rejects the earlier ones."""
+    clean = _columns_if_clean(postings)
+    if clean is not None:
+        return Batch(clean, [], [p.id for p in postings])
+    return rowwise_postings_table(postings)
+
+
+def rowwise_postings_table(postings: list[Posting]) -> Batch:
+    """postings_table row by row: names each bad row's field and handles repeated ids."""
     rows: dict[str, tuple[Any, ...]] = {}
     rejected: list[Rejected] = []
     seen: dict[str, None] = {}
