@@ -139,9 +139,31 @@ def load_memo(path: Path | None, context: str) -> ExplainMemo | None:
         if data.get("context") != context:
             return ExplainMemo()
         previous = {key: Match(*row) for key, row in data["matches"].items()}
+        if not all(map(_well_formed, previous.values())):
+            raise ValueError("a stored explanation has the wrong shape")
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return ExplainMemo()
     return ExplainMemo(previous=previous)
+
+
+_ROW_TYPES = (str, str, (int, float), dict, list, list, list)
+
+
+def _well_formed(match: Match) -> bool:
+    """True when a stored row has Match's types (a torn or edited file is not trusted)."""
+    values = (
+        match.candidate_id,
+        match.posting_id,
+        match.score,
+        match.breakdown,
+        match.matched,
+        match.missing_required,
+        match.missing_preferred,
+    )
+    return match.rank is None and all(
+        isinstance(v, t) and not isinstance(v, bool)
+        for v, t in zip(values, _ROW_TYPES, strict=True)
+    )
 
 
 def save_memo(path: Path, context: str, memo: ExplainMemo) -> None:
@@ -178,20 +200,23 @@ def score_task(
     With `memo_path`, kept pairs unchanged since the last run reuse their stored
     explanation (matcher/scoring_memo.py), and tonight's are stored there.
     """
-    from matcher.scoring_matrix import score_all
+    from matcher.scoring_matrix import collector_paused, score_all
 
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
         return []
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
     context = memo_context(taxonomy, config)
-    memo = load_memo(memo_path, context)
-    matches = score_all(list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, memo=memo)
-    if memo is not None and memo_path is not None:
-        try:
-            save_memo(memo_path, context, memo)
-        except OSError as exc:
-            emit("score", f"could not store the explanation memo {memo_path}: {exc}")
+    with collector_paused():  # 10,000s of small objects: no full GC passes over the heap
+        memo = load_memo(memo_path, context)
+        matches = score_all(
+            list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, memo=memo
+        )
+        if memo is not None and memo_path is not None:
+            try:
+                save_memo(memo_path, context, memo)
+            except OSError as exc:
+                emit("score", f"could not store the explanation memo {memo_path}: {exc}")
     reused = f" ({memo.hits} explanations reused)" if memo is not None else ""
     emit("score", f"{len(matches)} matches{reused}", done=True)
     return matches

@@ -15,7 +15,8 @@ import gc
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from operator import attrgetter
 
 import numpy as np
 
@@ -315,6 +316,17 @@ def top_pairs(
     return top.result(n)
 
 
+_MATCH_VALUES = attrgetter(*(f.name for f in fields(Match)))
+_RANK_LAST = [f.name for f in fields(Match)][-1] == "rank"
+
+
+def _unranked(match: Match) -> Match:
+    """A shallow copy of `match` with `rank` None (`dataclasses.replace`, 5x quicker)."""
+    if _RANK_LAST:
+        return Match(*_MATCH_VALUES(match)[:-1])
+    return replace(match, rank=None)
+
+
 def _explain(
     kept: tuple[np.ndarray, np.ndarray],
     candidates: list[CandidateFacts],
@@ -340,17 +352,18 @@ def _explain(
             known = memo.previous.get(key)
             if known is not None:
                 memo.hits += 1
-                match = replace(known, rank=None)
+                stored = known if known.rank is None else _unranked(known)
             else:
                 memo.misses += 1
-                match = score_pair(candidates[ci], posting, ext, taxonomy, config)
-            memo.current[key] = replace(match, rank=None)
+                stored = _unranked(score_pair(candidates[ci], posting, ext, taxonomy, config))
+            memo.current[key] = stored
+            match = _unranked(stored)  # ranked below: never the memo's own object
         by_cand.setdefault(ci, []).append(match)
     return by_cand
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector (reference counting still frees everything).
 
     Building 100,000s of small tuples would otherwise trigger full collections that walk
@@ -386,7 +399,7 @@ def score_all(
     """
     if not candidates or not postings or top_k <= 0:
         return []
-    with _collector_paused():
+    with collector_paused():
         prep = prepare(candidates, postings, taxonomy, config)
         kept = top_pairs(prep, config, top_k, block, workers)
         by_cand = _explain(kept, candidates, postings, config, taxonomy, memo)

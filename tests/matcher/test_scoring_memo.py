@@ -77,3 +77,115 @@ def test_posting_key_changes_with_salary_but_not_with_text():
     assert posting_key(replace(posting, description_text=""), extraction) == key
     assert posting_key(replace(posting, salary_min=150_000), extraction) != key
     assert posting_key(replace(posting, salary_period="hour"), extraction) != key
+
+
+def _keyed_pair():
+    from matcher.models import Degree, Extraction, Posting, Requirement
+
+    posting = Posting(
+        id="lever:acme:2", source="lever", company="Acme", title="TPM", url="u",
+        description_text="text", location="Austin, TX", remote=False,
+    )  # fmt: skip
+    reqs = [
+        Requirement("tool.jira", "Jira", "tool", True, "Jira daily", 0, 4, 3.0),
+        Requirement("credential.pmp", "PMP", "credential", True, "PMP or equivalent", 5, 8),
+    ]
+    degree = Degree("bachelor", ["computer science"], True, False)
+    return posting, Extraction(posting.id, reqs, 5.0, degree, "level.tpm")
+
+
+def test_posting_key_covers_every_extraction_and_posting_field():
+    from dataclasses import replace
+
+    from matcher.models import Degree, Requirement
+    from matcher.scoring_memo import posting_key
+
+    posting, ext = _keyed_pair()
+    key = posting_key(posting, ext)
+    r0, r1 = ext.requirements
+    changed_exts = [
+        replace(ext, requirements=[replace(r0, years=4.0), r1]),
+        replace(ext, requirements=[replace(r0, years=3), r1]),  # int, not float: a miss only
+        replace(ext, requirements=[replace(r0, required=False), r1]),
+        replace(ext, requirements=[r0, replace(r1, evidence="PMP required")]),
+        replace(ext, requirements=[r1, r0]),
+        replace(ext, requirements=[r0]),
+        replace(
+            ext, requirements=[r0, r1, Requirement("tool.jira", "Jira", "tool", False, "", 0, 0)]
+        ),
+        replace(ext, degree=Degree("master", ["computer science"], True, False)),
+        replace(ext, degree=Degree("bachelor", ["physics"], True, False)),
+        replace(ext, degree=Degree("bachelor", ["computer science"], True, True)),
+        replace(ext, degree=None),
+        replace(ext, level="level.senior_tpm"),
+        replace(ext, min_years_experience=None),
+    ]
+    keys = {posting_key(posting, e) for e in changed_exts}
+    assert key not in keys and len(keys) == len(changed_exts)
+    for change in ({"location": "Boston, MA"}, {"remote": None}, {"remote": True}, {"url": "v"}):
+        assert posting_key(replace(posting, **change), ext) != key, change
+    # equal values in new objects give the same key
+    fresh_posting, fresh_ext = _keyed_pair()
+    assert posting_key(fresh_posting, fresh_ext) == key
+
+
+def test_posting_key_is_the_same_in_another_process():
+    """No set order or string hash seed may leak into the key (it is stored between runs)."""
+    import subprocess
+    import sys
+
+    from matcher.scoring_memo import posting_key
+
+    code = (
+        "from tests.matcher.test_scoring_memo import _keyed_pair\n"
+        "from matcher.scoring_memo import posting_key\n"
+        "print(posting_key(*_keyed_pair()))\n"
+    )
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert out.stdout.strip() == posting_key(*_keyed_pair())
+
+
+def test_ask_rows_are_posting_asks_and_prepared_asks_match(
+    taxonomy: Taxonomy, config: ScoringConfig
+) -> None:
+    from matcher.scoring import Ask, posting_ask_rows, posting_asks
+    from matcher.scoring_matrix import prepare
+
+    cands, postings = random_sample(taxonomy, n_postings=80, n_candidates=3, seed=11)
+    posting, ext = _keyed_pair()  # a repeated id: merged, required wins, most years
+    r0 = ext.requirements[0]
+    ext.requirements.append(replace(r0, required=False, years=6.0, evidence="x"))
+    postings.append((posting, ext))
+    prep = prepare(cands, postings, taxonomy, config)
+    for j, (_, e) in enumerate(postings):
+        rows = posting_ask_rows(e, taxonomy, config)
+        assert [Ask(*row) for row in rows] == posting_asks(e, taxonomy, config) == prep.asks[j]
+    merged = posting_asks(ext, taxonomy, config)[0]
+    assert merged.required and merged.years == 6.0 and merged.evidence == r0.evidence
+
+
+def test_collector_paused_restores_the_gc_state() -> None:
+    import gc
+
+    from matcher.scoring_matrix import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller's own pause is left alone
+    finally:
+        gc.enable()
