@@ -23,10 +23,10 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from crawlers.items import posting_row
 from matcher.models import Posting
 
 logger = logging.getLogger(__name__)
@@ -152,7 +152,7 @@ class CrawlCache:
         self._reused.discard(id(item))
         if entry is None or entry[0] is not item:
             return
-        data = asdict(item)
+        data = posting_row(item)
         data.pop("fetched_at", None)
         self.current[entry[1]] = data
 
