@@ -28,6 +28,10 @@ CONTENT_FIELDS: tuple[str, ...] = (
 )
 
 
+#: json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")), built once
+_hash_json = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
+
+
 def content_hash(values: dict[str, Any]) -> str:
     """Return a stable SHA-256 over the fields in CONTENT_FIELDS.
 
@@ -35,8 +39,7 @@ def content_hash(values: dict[str, Any]) -> str:
     True
     """
     payload = {name: values.get(name) for name in CONTENT_FIELDS}
-    blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_hash_json(payload).encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -63,7 +66,10 @@ class Posting:
 
     def __post_init__(self) -> None:
         if not self.content_hash:
-            self.content_hash = content_hash(asdict(self))
+            try:  # the content fields hold plain values: no need to copy the whole posting
+                self.content_hash = content_hash({n: getattr(self, n) for n in CONTENT_FIELDS})
+            except TypeError:  # e.g. a dataclass in a field: asdict turns it into a dict
+                self.content_hash = content_hash(asdict(self))
 
     @property
     def source_key(self) -> str:
@@ -81,8 +87,14 @@ class Posting:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Posting:
         """Build from a JSON object, ignoring keys this version does not know."""
-        known = {f.name for f in fields(cls)}
+        known = _POSTING_FIELDS if cls is Posting else frozenset(f.name for f in fields(cls))
+        if data.keys() <= known:
+            return cls(**data)
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+#: Posting's field names (from_dict ignores other keys).
+_POSTING_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Posting))
 
 
 @dataclass(slots=True)
