@@ -4,12 +4,14 @@ Prints: the bulk (Arrow) first load's time and rows/s; a row-by-row `executemany
 baseline measured in the same run on a sample (5,000 requirement rows and 1,000
 postings, extrapolated per row to the full volume); their ratio (target >= 50x); the
 unchanged reload (same postings a day later; extraction skipped because the hashes are
-known, as the nightly flow does; target <= 20% of the first load); and peak RSS.
+known, as the nightly flow does; target <= 20% of the first load); reading every open
+posting back with its requirements (`open_postings(with_text=False)`, as scoring does)
+and storing 10,000 matches twice (`replace_matches`); and peak RSS.
 
 Description texts are real postings from ../shared/data/google-job-skills/job_skills.csv
 (cycled), so row sizes are realistic; the requirement rows use real taxonomy concept ids.
 
-    python bench/bench_load.py [--postings 100000] [--per-posting 10]
+    python bench/bench_load.py [--postings 100000] [--per-posting 10] [--matches 10000]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from matcher.models import Degree, Extraction, Posting, Requirement  # noqa: E402
+from matcher.models import Degree, Extraction, Match, Posting, Requirement  # noqa: E402
 from matcher.taxonomy import load_taxonomy  # noqa: E402
 from warehouse import Warehouse  # noqa: E402
 from warehouse.migrate import apply_migrations  # noqa: E402
@@ -126,12 +128,42 @@ def rowwise_baseline(
     return (t1 - t0) / len(post_rows), (t2 - t1) / len(req_rows)
 
 
+def read_back_and_matches(wh: Warehouse, n_matches: int) -> None:
+    """What the nightly flow does after loading: read every open pair, store the matches."""
+    with wh.reader() as rd:
+        t0 = time.perf_counter()
+        pairs = rd.open_postings(with_text=False)
+        read_s = time.perf_counter() - t0
+    n_req = sum(len(e.requirements) for _, e in pairs)
+    print(
+        f"open_postings(with_text=False): {read_s:.2f}s for {len(pairs):,} postings with "
+        f"{n_req:,} requirements ({len(pairs) / read_s:,.0f} postings/s)"
+    )
+    breakdown = {"required": 40.0, "preferred": 10.0, "years": 15.0, "degree": 8.0}
+    matches = [
+        Match("bench-candidate", p.id, 100.0 * (i % 997) / 997, breakdown,
+              ["tool.jira", "method.agile"], ["tool.sql"], ["credential.pmp"])
+        for i, (p, _) in enumerate(pairs[:n_matches])
+    ]  # fmt: skip
+    for label in ("first", "again"):
+        with wh.staging(f"matches-{label}") as st:
+            t0 = time.perf_counter()
+            stored = st.replace_matches(matches, f"matches-{label}")
+            store_s = time.perf_counter() - t0
+            st.publish()
+        print(
+            f"replace_matches ({label}): {store_s:.2f}s for {stored:,} matches "
+            f"({stored / store_s:,.0f} matches/s)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=100_000)
     parser.add_argument("--per-posting", type=int, default=10)
     parser.add_argument("--sample-postings", type=int, default=1_000)
     parser.add_argument("--sample-requirements", type=int, default=5_000)
+    parser.add_argument("--matches", type=int, default=10_000, help="matches stored at the end")
     args = parser.parse_args()
 
     t = time.perf_counter()
@@ -204,6 +236,7 @@ def main() -> None:
             f"unchanged reload re-loading all {n_req:,} requirement rows too: {forced:.2f}s "
             f"({100 * forced / first:.1f}% of the first load)"
         )
+        read_back_and_matches(wh, args.matches)
         print(f"peak RSS: {peak_rss_mb():.0f} MB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
