@@ -40,7 +40,7 @@ from flows.tasks import CrawlFailed, crawl_source_task, extract_task, read_posti
 from matcher.models import Posting
 from matcher.scoring_config import load_scoring_config
 from matcher.taxonomy import load_taxonomy
-from warehouse import Warehouse, WarehouseError
+from warehouse import Warehouse
 
 #: Crawl output directories kept under work_dir/crawl (older ones are removed).
 KEEP_CRAWL_DIRS = 3
@@ -163,14 +163,6 @@ def _prune_crawl_dirs(root: Path, keep: int = KEEP_CRAWL_DIRS) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _demand(wh: Warehouse) -> dict[str, tuple[str, int]]:
-    try:
-        with wh.reader() as rd:
-            return demand_totals(rd.skill_demand())
-    except WarehouseError:
-        return {}
-
-
 def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     """The body of the nightly flow (call it inside a flow run); fills in `summary`."""
     logger = get_run_logger()
@@ -179,7 +171,6 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     taxonomy = load_taxonomy(settings.taxonomy_path)
     scoring = load_scoring_config(settings.scoring_config_path)
     sources = load_sources(settings.sources_path)
-    before = _demand(wh)
     crawl_root = settings.work_dir / "crawl"
     crawl_dir = crawl_root / summary.run_id
     try:
@@ -190,6 +181,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             wh.record_run(summary.record())
             return
         with wh.staging(summary.run_id) as st:
+            before = demand_totals(st.skill_demand())  # the staging copy is yesterday's
             st.load_concepts(taxonomy)
             known = st.known_hashes()
             fresh = [p for p in postings if known.get(p.id) != p.content_hash]
@@ -241,6 +233,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             ok_count = sum(crawled_ok.values())
             summary.finish(sources_ok=ok_count, sources_failed=len(sources) - ok_count)
             st.record_run(summary.record())
+            summary.demand_changes = demand_changes(before, demand_totals(st.skill_demand()))
             emit("publish", f"publishing {settings.warehouse_path}")
             st.publish()
             emit("publish", f"published {settings.warehouse_path}", done=True)
@@ -256,7 +249,6 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     finally:
         if crawl_root.exists():
             _prune_crawl_dirs(crawl_root)
-    summary.demand_changes = demand_changes(before, _demand(wh))
 
 
 @flow(name="nightly", log_prints=True)
