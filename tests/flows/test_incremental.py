@@ -76,6 +76,8 @@ def test_a_changed_posting_is_reparsed_reextracted_and_rescored(
         )
     }
     assert "tool.kubernetes" in concepts
+    moved = {c["concept_id"]: c["after"] - c["before"] for c in second["demand_changes"]}
+    assert moved.get("tool.kubernetes") == 1, second["demand_changes"]
     after = _rows(
         flow_settings,
         "SELECT score, missing_required, missing_preferred FROM matches WHERE posting_id = ?",

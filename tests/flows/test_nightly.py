@@ -100,6 +100,10 @@ def test_demo_run_then_a_second_run_with_no_changes(
     artifact = _artifact_of(first["run_id"])
     assert "**success**" in artifact and "greenhouse:helix-health" in artifact
     assert "Biggest changes in skill demand" in artifact
+    # an empty warehouse before: every change is new demand
+    assert first["demand_changes"] and all(
+        c["before"] == 0 and c["after"] > 0 for c in first["demand_changes"]
+    )
 
     second = nightly(flow_settings)
     assert second["status"] == "success", second
@@ -112,6 +116,7 @@ def test_demo_run_then_a_second_run_with_no_changes(
         k: v for k, v in counts.items() if k != "runs"
     }
     assert after["runs"] == counts["runs"] + 1
+    assert second["demand_changes"] == []  # nothing changed, so no demand moved
 
 
 def _bad_sources(board: DemoBoard) -> list[Source]:
