@@ -110,6 +110,7 @@ def crawl_all(
                 {**overrides, **extra},
                 cache_path_for(settings.crawl_cache_dir, source),
                 settings.pycache_dir,
+                settings.crawl_launcher,
             )
             pending[future] = source
         done = next(iter(as_completed(list(pending))))

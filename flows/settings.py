@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import Field
@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     prefect_api_url: str | None = None
     # crawling
     crawl_concurrency: int = Field(default=2, ge=1)
+    # "fork": crawls fork from a server that imported Scrapy once (crawlers/launch.py);
+    # "exec": each crawl is a new `python -m scrapy crawl ...` (slower; to reproduce one)
+    crawl_launcher: Literal["fork", "exec"] = "fork"
     crawl_timeout_s: float = Field(default=900.0, gt=0)
     crawl_retries: int = Field(default=2, ge=0)
     crawl_retry_delay_s: float = Field(default=10.0, ge=0)  # first retry; doubles after

@@ -16,6 +16,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from crawlers.launch import LauncherName
 from crawlers.runner import CrawlResult, crawl_source
 from crawlers.sources import Source
 from flows.progress import emit
@@ -49,14 +50,16 @@ def crawl_source_task(
     settings_overrides: dict[str, Any] | None = None,
     cache_path: Path | None = None,
     pycache_dir: Path | None = None,
+    launcher: LauncherName = "fork",
 ) -> CrawlResult:
-    """Crawl one source into `out_path` (JSON Lines) in a Scrapy subprocess.
+    """Crawl one source into `out_path` (JSON Lines) in a Scrapy process of its own.
 
     The subprocess has its own hard timeout (`timeout_s`): Prefect's task timeouts cannot
     stop blocking code. A crawl that is not ok raises CrawlFailed, so Prefect retries it
     with backoff; the flow records the last failure and carries on with the others.
     `cache_path` is the source's incremental crawl cache (crawlers/crawl_cache.py);
-    `pycache_dir` keeps the subprocess's bytecode (crawlers.runner.crawl_env).
+    `pycache_dir` keeps the subprocess's bytecode (crawlers.runner.crawl_env); `launcher`
+    forks the crawl from a warm server or starts a new interpreter (crawlers/launch.py).
     """
     out_path.parent.mkdir(parents=True, exist_ok=True)
     result = crawl_source(
@@ -67,6 +70,7 @@ def crawl_source_task(
         settings_overrides=settings_overrides,
         cache_path=cache_path,
         pycache_dir=pycache_dir,
+        launcher=launcher,
     )
     if not result.ok:
         raise CrawlFailed(result)

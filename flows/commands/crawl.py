@@ -99,7 +99,7 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--demo", help="serve the bundled demo board locally and crawl it")
         ] = False,
     ) -> None:
-        """Crawl job boards into JSON Lines of postings (one subprocess per source)."""
+        """Crawl job boards into JSON Lines of postings (one process per source)."""
         settings = settings_of(ctx)
         out_path = out or settings.work_dir / "postings.jsonl"
         overrides = scrapy_overrides(settings)
@@ -125,6 +125,7 @@ def register(app: typer.Typer) -> None:
                 concurrency=settings.crawl_concurrency,
                 all_titles=all_titles,
                 settings_overrides=overrides,
+                launcher=settings.crawl_launcher,
             )
             merged = merge_outputs(results, out_path)
             elapsed = time.monotonic() - started
