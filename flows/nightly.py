@@ -16,6 +16,7 @@ against its real annotations (`Settings`), and a string annotation cannot be res
 when a served deployment loads the flow by entrypoint.
 """
 
+import gc
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -176,6 +177,8 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     crawl_dir = crawl_root / summary.run_id
     try:
         postings, crawled_ok = crawl_all(sources, settings, crawl_dir, summary)
+        # modules, settings and tonight's postings live all run: full GC passes skip them
+        gc.freeze()
         if sources and not any(crawled_ok.values()):
             summary.errors.append("every source failed: nothing was loaded")
             summary.finish(sources_ok=0, sources_failed=len(sources))
@@ -248,6 +251,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             logger.error("could not record the failed run: %s", record_exc)
         raise
     finally:
+        gc.unfreeze()
         if crawl_root.exists():
             _prune_crawl_dirs(crawl_root)
 
