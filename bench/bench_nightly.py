@@ -32,7 +32,7 @@ import psutil
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from flows.runtime import configure_prefect  # noqa: E402
+from flows.runtime import configure_prefect, local_run_settings  # noqa: E402
 from flows.settings import Settings  # noqa: E402
 
 DEMO = REPO / "crawlers" / "demo" / "boards"
@@ -307,7 +307,7 @@ def main() -> None:
                 print(f"edited the description of {n} postings")
             seconds, listener = _stage_timer()
             start = time.perf_counter()
-            with listening(listener):
+            with listening(listener), local_run_settings(settings):
                 summary = nightly(settings)
             elapsed = time.perf_counter() - start
             runs.append((elapsed, seconds, summary))

@@ -101,6 +101,7 @@ def run_demo(
     from flows.match_report import match_report
     from flows.nightly import nightly
     from flows.progress import emit
+    from flows.runtime import local_run_settings
 
     demo_dir = settings.work_dir / "demo"
     demo_dir.mkdir(parents=True, exist_ok=True)
@@ -119,8 +120,9 @@ def run_demo(
         emit("candidate", f"registering {profile}")
         registered = add_candidate(run_settings, profile)
         emit("candidate", f"{registered.facts.name} ({registered.facts.candidate_id})", done=True)
-        summary = nightly(run_settings)
-        emit("report", f"writing the report of {registered.facts.name}")
-        report = Path(match_report(registered.facts.candidate_id, run_settings))
+        with local_run_settings(run_settings):
+            summary = nightly(run_settings)
+            emit("report", f"writing the report of {registered.facts.name}")
+            report = Path(match_report(registered.facts.candidate_id, run_settings))
         emit("report", str(report), done=True)
     return DemoResult(settings.warehouse_path, report, registered.facts.candidate_id, summary)

@@ -14,13 +14,17 @@ What it sets, only where the caller has not set it already:
   temporary server's SQLite database stays with the project, and a generous start-up
   timeout for the temporary server on a busy machine;
 - optionally a quieter Prefect console log (`PREFECT_LOGGING_LEVEL`).
+
+`local_run_settings` is the one setting that cannot go through the environment (it
+needs None): flow-run heartbeats off while a flow runs against the temporary server.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from flows.settings import Settings
@@ -95,3 +99,22 @@ def configure_prefect(
     if home and "PREFECT_API_URL" not in target:
         Path(home).mkdir(parents=True, exist_ok=True)
     return applied
+
+
+@contextmanager
+def local_run_settings(settings: Settings) -> Iterator[None]:
+    """Run flows inside this block; in ephemeral mode, without flow-run heartbeats.
+
+    Heartbeats let a real Prefect server notice a flow run whose process died. The
+    temporary server of ephemeral mode dies with this process, so there they only cost:
+    Prefect 3.8's heartbeat thread sleeps in one-second steps and is joined when the run
+    ends, which holds every flow run up to a second. With `prefect_api_url` (a real
+    server) Prefect's own setting applies. Call after `configure_prefect`.
+    """
+    if settings.prefect_api_url:
+        yield
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield

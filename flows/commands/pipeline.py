@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from flows.commands.common import err_console, fail, out_console, settings_of
-from flows.runtime import configure_prefect
+from flows.runtime import configure_prefect, local_run_settings
 from flows.settings import Settings
 
 candidates_app = typer.Typer(
@@ -57,7 +57,8 @@ def _nightly(settings: Settings) -> None:
     from flows.nightly import nightly
 
     try:
-        summary = nightly(settings)
+        with local_run_settings(settings):
+            summary = nightly(settings)
     except Exception as exc:
         fail(f"the nightly run failed: {exc}", code=1)
     _print_summary(summary)
