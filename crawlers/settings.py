@@ -53,6 +53,11 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawlers.extensions.StatsFile": 500,
+    "crawlers.extensions.BatchCounts": 510,
+}
+# next to the spider: runs of postings served by the crawl cache travel as one item
+SPIDER_MIDDLEWARES = {
+    "crawlers.middlewares.batches.ReusedPostingBatches": 990,
 }
 
 #: Where crawlers.extensions.StatsFile writes the crawl's stats as JSON (set by the runner).

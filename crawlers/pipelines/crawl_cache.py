@@ -6,10 +6,11 @@ from typing import Self
 
 from scrapy.crawler import Crawler
 
+from crawlers.pipelines.base import PostingPipeline
 from matcher.models import Posting
 
 
-class CrawlCachePipeline:
+class CrawlCachePipeline(PostingPipeline):
     """Hand each kept posting to `spider.crawl_cache` (when the crawl has one)."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -19,7 +20,7 @@ class CrawlCachePipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item: Posting) -> Posting:
+    def process_posting(self, item: Posting) -> Posting:
         """Record the item under its raw object's digest; return it unchanged."""
         cache = getattr(self.crawler.spider, "crawl_cache", None)
         if cache is not None:

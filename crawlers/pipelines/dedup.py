@@ -9,12 +9,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.outcomes import source_of
+from crawlers.pipelines.base import PostingPipeline
 from matcher.models import Posting
 
 logger = logging.getLogger(__name__)
 
 
-class DedupPipeline:
+class DedupPipeline(PostingPipeline):
     """Keep the first posting of each id and of each content hash."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -26,7 +27,7 @@ class DedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item: Posting) -> Posting:
+    def process_posting(self, item: Posting) -> Posting:
         """Return the item the first time; raise DropItem for repeats (counted)."""
         if item.id in self.ids:
             reason = "the same id appears twice in the board"

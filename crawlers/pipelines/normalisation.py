@@ -30,6 +30,7 @@ from crawlers.normalise import (
     remote_from_text,
 )
 from crawlers.outcomes import reject
+from crawlers.pipelines.base import PostingPipeline
 from matcher.models import Posting, content_hash
 from matcher.text import html_to_text, looks_like_html, tidy_text
 
@@ -47,7 +48,7 @@ def _number(value: object) -> float | None:
         return None
 
 
-class NormalisationPipeline:
+class NormalisationPipeline(PostingPipeline):
     """Put every field in its canonical form and recompute the content hash."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -57,7 +58,7 @@ class NormalisationPipeline:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def process_item(self, item: Posting) -> Posting:
+    def process_posting(self, item: Posting) -> Posting:
         """Normalise `item` in place; drop it when no text is left of its description.
 
         A posting served from the crawl cache was normalised last night: it is returned
