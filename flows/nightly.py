@@ -83,21 +83,55 @@ def _result_counts(result: CrawlResult, ok: bool) -> dict[str, Any]:
     }
 
 
+def _collect(
+    source: Source,
+    future: PrefectFuture[CrawlResult],
+    summary: RunSummary,
+    postings: list[Posting],
+) -> bool:
+    """Record one finished crawl in `summary` and add its postings; return whether it was ok."""
+    outcome = future.result(raise_on_failure=False)
+    if isinstance(outcome, CrawlResult):
+        result, ok = outcome, True
+    elif isinstance(outcome, CrawlFailed):
+        result, ok = outcome.result, False
+    else:
+        result, ok = None, False
+    if result is not None:
+        summary.source_counts[source.key] = _result_counts(result, ok)
+        for error in result.errors:
+            summary.add_source_error(source.key, str(error))
+    else:
+        summary.source_counts[source.key] = {"ok": False}
+        summary.add_source_error(source.key, f"crawl task crashed: {outcome!r}")
+    if not ok:
+        get_run_logger().warning(
+            "source %s failed: %s", source.key, summary.source_errors[source.key]
+        )
+        return False
+    if result is not None and result.out_path is not None:
+        read = read_postings(result.out_path)
+        for error in read.errors:
+            summary.add_source_error(source.key, error)
+        postings.extend(read.postings)
+    return True
+
+
 def crawl_all(
     sources: list[Source], settings: Settings, crawl_dir: Path, summary: RunSummary
 ) -> tuple[list[Posting], dict[str, bool]]:
     """Crawl every source (at most `crawl_concurrency` at once); return postings and ok-map."""
-    logger = get_run_logger()
     task = crawl_source_task.with_options(
         retries=settings.crawl_retries,
         retry_delay_seconds=exponential_backoff(backoff_factor=settings.crawl_retry_delay_s),
     )
     overrides = _crawl_overrides(settings)
     pending: dict[PrefectFuture[CrawlResult], Source] = {}
-    finished: list[tuple[Source, PrefectFuture[CrawlResult]]] = []
+    postings: list[Posting] = []
+    crawled_ok: dict[str, bool] = {}
     queue = list(sources)
-    emit("crawl", f"crawling {len(sources)} sources", completed=0, total=len(sources))
-    while queue or pending:
+
+    def fill() -> None:
         while queue and len(pending) < settings.crawl_concurrency:
             source = queue.pop(0)
             out_path = crawl_dir / f"{source.key.replace(':', '_')}.jsonl"
@@ -114,40 +148,20 @@ def crawl_all(
                 settings.crawl_launcher,
             )
             pending[future] = source
+
+    emit("crawl", f"crawling {len(sources)} sources", completed=0, total=len(sources))
+    while queue or pending:
+        fill()
         done = next(iter(as_completed(list(pending))))
-        finished.append((pending.pop(done), done))
+        source = pending.pop(done)
+        fill()  # the next crawl starts before this one's postings are read
+        crawled_ok[source.key] = _collect(source, done, summary, postings)
         emit(
             "crawl",
-            f"{len(finished)} of {len(sources)} sources crawled",
-            completed=len(finished),
+            f"{len(crawled_ok)} of {len(sources)} sources crawled",
+            completed=len(crawled_ok),
             total=len(sources),
         )
-    postings: list[Posting] = []
-    crawled_ok: dict[str, bool] = {}
-    for source, future in finished:
-        outcome = future.result(raise_on_failure=False)
-        if isinstance(outcome, CrawlResult):
-            result, ok = outcome, True
-        elif isinstance(outcome, CrawlFailed):
-            result, ok = outcome.result, False
-        else:
-            result, ok = None, False
-        if result is not None:
-            summary.source_counts[source.key] = _result_counts(result, ok)
-            for error in result.errors:
-                summary.add_source_error(source.key, str(error))
-        else:
-            summary.source_counts[source.key] = {"ok": False}
-            summary.add_source_error(source.key, f"crawl task crashed: {outcome!r}")
-        if not ok:
-            logger.warning("source %s failed: %s", source.key, summary.source_errors[source.key])
-            crawled_ok[source.key] = False
-            continue
-        read = read_postings(result.out_path if result else crawl_dir / "missing")
-        for error in read.errors:
-            summary.add_source_error(source.key, error)
-        postings.extend(read.postings)
-        crawled_ok[source.key] = True
     ok_count = sum(crawled_ok.values())
     summary.stage_counts["crawl"] = {
         "sources": len(sources),
