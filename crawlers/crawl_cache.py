@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from crawlers.items import posting_row
 from matcher.models import Posting
 
@@ -103,18 +105,18 @@ class CrawlCache:
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
-            handle = self.path.open(encoding="utf-8")
+            handle = self.path.open("rb")
         except OSError:
             return {}
         entries: dict[str, dict[str, Any]] = {}
         with handle:
             try:
-                header = json.loads(handle.readline() or "null")
+                header = orjson.loads(handle.readline() or b"null")
                 if not isinstance(header, dict) or header.get("context") != self.context:
                     logger.info("crawl cache %s is for another context: not used", self.path)
                     return {}
                 for line in handle:
-                    entry = json.loads(line)
+                    entry = orjson.loads(line)
                     entries[entry["k"]] = entry["p"]
             except (ValueError, KeyError, TypeError) as exc:
                 logger.warning("crawl cache %s is unreadable (%s): not used", self.path, exc)
@@ -167,8 +169,8 @@ class CrawlCache:
         """Write tonight's entries atomically (header line first)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            out.write(json.dumps({"context": self.context}) + "\n")
+        with tmp.open("wb") as out:
+            out.write(orjson.dumps({"context": self.context}) + b"\n")
             for digest, data in self.current.items():
-                out.write(json.dumps({"k": digest, "p": data}, ensure_ascii=False) + "\n")
+                out.write(orjson.dumps({"k": digest, "p": data}) + b"\n")
         tmp.replace(self.path)

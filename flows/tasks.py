@@ -7,12 +7,12 @@ that Prefect does not walk them looking for futures.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -90,12 +90,12 @@ def read_postings(path: Path) -> ReadResult:
     out = ReadResult()
     if not path.exists():
         return out
-    with path.open(encoding="utf-8") as handle:
+    with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                data = json.loads(line)
+                data = orjson.loads(line)  # ValueError on bad JSON or bad UTF-8
                 out.postings.append(Posting.from_dict(data))
             except (ValueError, TypeError, KeyError) as exc:
                 out.errors.append(f"{path}:{number}: not a posting ({exc})")
@@ -139,7 +139,7 @@ def load_memo(path: Path | None, context: str) -> ExplainMemo | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = orjson.loads(path.read_bytes())
         if data.get("context") != context:
             return ExplainMemo()
         previous = {key: Match(*row) for key, row in data["matches"].items()}
@@ -186,7 +186,7 @@ def save_memo(path: Path, context: str, memo: ExplainMemo) -> None:
         ]
         for key, m in memo.current.items()
     }
-    tmp.write_text(json.dumps({"context": context, "matches": matches}), encoding="utf-8")
+    tmp.write_bytes(orjson.dumps({"context": context, "matches": matches}))
     tmp.replace(path)
 
 
