@@ -35,7 +35,7 @@ from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
 from flows.dedup import find_duplicates
 from flows.progress import emit
-from flows.run_summary import RunSummary, demand_changes, demand_totals, markdown
+from flows.run_summary import RunSummary, demand_changes, markdown
 from flows.settings import Settings, load_settings
 from flows.tasks import CrawlFailed, crawl_source_task, extract_task, read_postings, score_task
 from matcher.models import Posting
@@ -199,7 +199,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             wh.record_run(summary.record())
             return
         with wh.staging(summary.run_id) as st:
-            before = demand_totals(st.skill_demand())  # the staging copy is yesterday's
+            before = st.demand_totals()  # the staging copy is yesterday's
             st.load_concepts(taxonomy)
             known = st.known_hashes()
             fresh = [p for p in postings if known.get(p.id) != p.content_hash]
@@ -251,7 +251,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             ok_count = sum(crawled_ok.values())
             summary.finish(sources_ok=ok_count, sources_failed=len(sources) - ok_count)
             st.record_run(summary.record())
-            summary.demand_changes = demand_changes(before, demand_totals(st.skill_demand()))
+            summary.demand_changes = demand_changes(before, st.demand_totals())
             emit("publish", f"publishing {settings.warehouse_path}")
             st.publish()
             emit("publish", f"published {settings.warehouse_path}", done=True)

@@ -7,13 +7,11 @@ plain dict.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from warehouse import RunRecord, SkillDemandRow
+from warehouse import RunRecord
 
 Status = Literal["running", "success", "partial", "failed"]
 
@@ -93,16 +91,6 @@ class RunSummary:
         data["started_at"] = self.started_at.isoformat()
         data["finished_at"] = self.finished_at.isoformat() if self.finished_at else None
         return data
-
-
-def demand_totals(rows: Iterable[SkillDemandRow]) -> dict[str, tuple[str, int]]:
-    """Open-posting count per concept over all weeks: {concept_id: (name, count)}."""
-    totals: dict[str, int] = defaultdict(int)
-    names: dict[str, str] = {}
-    for row in rows:
-        totals[row.concept_id] += row.total_count
-        names[row.concept_id] = row.concept_name
-    return {cid: (names[cid], count) for cid, count in totals.items()}
 
 
 def demand_changes(

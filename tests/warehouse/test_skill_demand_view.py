@@ -74,7 +74,12 @@ def test_view_rows_equal_the_original_definition(wh: Warehouse, taxonomy) -> Non
             for r in rd.skill_demand()
         ]  # fmt: skip
         expected = rd.con.execute(ORIGINAL_VIEW).fetchall()
+        totals = rd.demand_totals()
     assert got == expected
+    summed: dict[str, tuple[str, int]] = {}
+    for _, cid, name, _, _, _, total in got:
+        summed[cid] = (name, summed.get(cid, ("", 0))[1] + total)
+    assert totals == summed and totals["tool.jira"][1] == 4
     weeks = {row[0] for row in got}
     assert len(weeks) == 2
     assert ("tool.not_in_taxonomy", "Homegrown tool") in {(row[1], row[2]) for row in got}
