@@ -204,7 +204,8 @@ def score_task(
     With `memo_path`, kept pairs unchanged since the last run reuse their stored
     explanation (matcher/scoring_memo.py), and tonight's are stored there.
     """
-    from matcher.scoring_matrix import collector_paused, score_all
+    from matcher.gc_pause import collector_paused
+    from matcher.scoring_matrix import score_all
 
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)

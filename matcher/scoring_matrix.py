@@ -11,15 +11,14 @@ kept, ties going to the lower index, so the same inputs always keep the same pai
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, fields, replace
 from operator import attrgetter
 
 import numpy as np
 
+from matcher.gc_pause import collector_paused
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring import Ask, AskRow, posting_ask_rows, score_pair
@@ -360,22 +359,6 @@ def _explain(
             match = _unranked(stored)  # ranked below: never the memo's own object
         by_cand.setdefault(ci, []).append(match)
     return by_cand
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees everything).
-
-    Building 100,000s of small tuples would otherwise trigger full collections that walk
-    every posting and requirement in memory, again and again; scoring makes no cycles.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def score_all(

@@ -17,9 +17,7 @@ values are the same as `fetchall()` gives (same types, equal values).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import duckdb
@@ -37,22 +35,6 @@ def arrow_table(con: duckdb.DuckDBPyConnection, sql: str) -> pa.Table:
     """
     con.complete()
     return con.sql(sql).to_arrow_table()
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many objects that all stay alive.
-
-    Building 200,000 small objects triggers hundreds of collections that free nothing;
-    the collector is switched back on (if it was on) when the block ends, even on error.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _combined(column: pa.ChunkedArray | pa.Array) -> pa.Array:

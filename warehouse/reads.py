@@ -10,8 +10,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from matcher.gc_pause import collector_paused
 from matcher.models import Degree, Extraction, Match, Posting, Requirement
-from warehouse.columns import arrow_table, gc_paused, key_runs, plain_values, shared_values
+from warehouse.columns import arrow_table, key_runs, plain_values, shared_values
 from warehouse.records import (
     CandidateRecord,
     MatchRecord,
@@ -198,7 +199,7 @@ class ReadMethods:
         name = "select_open_postings" if with_text else "select_open_postings_without_text"
         postings = arrow_table(self.con, statement(name))
         requirements = arrow_table(self.con, statement("select_open_requirements"))
-        with gc_paused():
+        with collector_paused():
             reqs = _requirements_by_posting(requirements)
             return _postings_with_extractions(postings, reqs, with_text=with_text)
 

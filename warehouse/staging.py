@@ -15,10 +15,10 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from matcher.gc_pause import collector_paused
 from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
 from warehouse import validate, validate_results
-from warehouse.columns import gc_paused
 from warehouse.reads import ReadMethods
 from warehouse.records import LoadCounts, RunRecord, WarehouseError
 from warehouse.sqlfiles import statement
@@ -158,7 +158,7 @@ class Staging(ReadMethods):
         `rejected_rows` with the reason; the rest load.
         """
         seen = _utc_naive(seen_at)
-        with gc_paused():
+        with collector_paused():
             batch = validate.postings_table(postings)
         ok_keys = sorted(k for k, ok in crawled_ok.items() if ok)
         seen_ids = pa.Table.from_pydict({"id": batch.seen_ids}, schema=ID_SCHEMA)
@@ -285,7 +285,7 @@ class Staging(ReadMethods):
         `candidate_ids`, only those candidates' matches are replaced. A missing rank is
         filled per candidate by score (1 = best). Bad rows go to `rejected_rows`.
         """
-        with gc_paused():
+        with collector_paused():
             table, rejected = validate_results.matches_table(matches)
         with self._transaction(), self._registered(incoming_matches=table):
             scope = None if candidate_ids is None else sorted(set(candidate_ids))

@@ -170,22 +170,3 @@ def test_ask_rows_are_posting_asks_and_prepared_asks_match(
         assert [Ask(*row) for row in rows] == posting_asks(e, taxonomy, config) == prep.asks[j]
     merged = posting_asks(ext, taxonomy, config)[0]
     assert merged.required and merged.years == 6.0 and merged.evidence == r0.evidence
-
-
-def test_collector_paused_restores_the_gc_state() -> None:
-    import gc
-
-    from matcher.scoring_matrix import collector_paused
-
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), collector_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()  # a caller's own pause is left alone
-    finally:
-        gc.enable()

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
-import pytest
 
-from warehouse.columns import arrow_table, gc_paused, key_runs, plain_values, runs, shared_values
+from warehouse.columns import arrow_table, key_runs, plain_values, runs, shared_values
 
 
 def test_values_equal_fetchall_for_every_column_type() -> None:
@@ -61,18 +59,3 @@ def test_arrow_table_after_a_half_read_result() -> None:
     con = duckdb.connect()
     con.execute("SELECT * FROM range(5)").fetchone()
     assert arrow_table(con, "SELECT 42 AS answer").to_pylist() == [{"answer": 42}]
-
-
-def test_gc_paused_restores_the_collector_state() -> None:
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
-        assert not gc.isenabled()
-        raise RuntimeError("boom")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            pass
-        assert not gc.isenabled()  # was off before: stays off
-    finally:
-        gc.enable()
