@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -85,24 +86,33 @@ def test_hard_timeout_stops_either_kind_of_crawl(
     )
     assert not result.ok
     assert any("timed out after 2 s" in e for e in result.errors), result.errors
-    assert time.monotonic() - started < 2 + 10 + 6
+    assert time.monotonic() - started < 2 + 10 + 6  # timeout + SIGTERM grace + SIGKILL wait
+    assert result.out_path is not None and result.out_path.exists()
+
+
+def _start_slow_crawl(
+    server: ForkServer, fault_server: HTTPServer, env: dict[str, str], tmp_path: Path
+) -> Any:
+    """A forked crawl of the board that answers after SLOW_SECONDS (still running)."""
+    base = fault_server.url_for("").rstrip("/")
+    crawl = server.start(
+        ["crawl", "ashby", "-a", "board=slow", "-a", f"api_base={base}"],
+        REPO_ROOT,
+        env,
+        tmp_path / "slow.log",
+    )
+    assert crawl.wait(0.2) is None  # still fetching the slow board
+    return crawl
 
 
 @pytest.mark.slow
 def test_a_crawl_whose_fork_server_dies_fails_and_the_next_starts_a_new_server(
     fault_server: HTTPServer, tmp_path: Path
 ) -> None:
-    base = fault_server.url_for("").rstrip("/")
     env = crawl_env(os.environ)
     server = ForkServer(REPO_ROOT, env)
     try:
-        crawl = server.start(
-            ["crawl", "ashby", "-a", "board=slow", "-a", f"api_base={base}"],
-            REPO_ROOT,
-            env,
-            tmp_path / "slow.log",
-        )
-        assert crawl.wait(0.2) is None  # still fetching the slow board
+        crawl = _start_slow_crawl(server, fault_server, env, tmp_path)
         server.proc.send_signal(signal.SIGKILL)
         assert crawl.wait(10) == SERVER_LOST
         assert not server.alive
@@ -126,16 +136,9 @@ def _alive(pid: int) -> bool:
 def test_closing_the_fork_server_stops_its_running_crawls(
     fault_server: HTTPServer, tmp_path: Path
 ) -> None:
-    base = fault_server.url_for("").rstrip("/")
     env = crawl_env(os.environ)
     server = ForkServer(REPO_ROOT, env)
-    crawl = server.start(
-        ["crawl", "ashby", "-a", "board=slow", "-a", f"api_base={base}"],
-        REPO_ROOT,
-        env,
-        tmp_path / "slow.log",
-    )
-    assert crawl.wait(0.2) is None
+    crawl = _start_slow_crawl(server, fault_server, env, tmp_path)
     server.close()  # what happens at exit, or when the caller dies and stdin closes
     assert crawl.wait(10) is not None
     deadline = time.monotonic() + 15
