@@ -51,12 +51,17 @@ class CrawlProcess(Protocol):
         ...
 
 
-def stop_group(pid: int, wait: Callable[[float], int | None], grace_s: float = GRACE_S) -> None:
-    """SIGTERM the process group `pid`, then SIGKILL it if `wait(grace_s)` gives None.
+def stop_group(
+    pid: int,
+    wait: Callable[[float], int | None],
+    grace_s: float = GRACE_S,
+    first: signal.Signals = signal.SIGTERM,
+) -> None:
+    """Send `first` (SIGTERM) to the process group `pid`, then SIGKILL if `wait(grace_s)` is None.
 
     A process that has not yet made itself a group leader gets the signal directly.
     """
-    for sig, seconds in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
+    for sig, seconds in ((first, grace_s), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pid, sig)
         except ProcessLookupError:

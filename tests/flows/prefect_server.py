@@ -20,6 +20,8 @@ from pathlib import Path
 
 import httpx
 
+from crawlers.launch import stop_group as stop_process_group
+
 #: The server log line that means SQLAlchemy 2.1 broke the scheduler (see CONTRIBUTING).
 BULK_DML_ERROR = "Can't evaluate bulk DML statement"
 
@@ -31,17 +33,15 @@ def free_port() -> int:
 
 
 def stop_group(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
-    """SIGTERM the process group, then SIGKILL it if it has not gone after `grace_s`."""
-    for sig, wait in ((signal.SIGINT, grace_s), (signal.SIGKILL, 10.0)):
+    """SIGINT the process group (Prefect stops cleanly), SIGKILL it after `grace_s`."""
+
+    def wait(seconds: float) -> int | None:
         try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait)
-            return
+            return proc.wait(timeout=seconds)
         except subprocess.TimeoutExpired:
-            continue
+            return None
+
+    stop_process_group(proc.pid, wait, grace_s, first=signal.SIGINT)
 
 
 @dataclass
