@@ -20,7 +20,7 @@ import scrapy.cmdline
 import scrapy.commands.crawl
 import scrapy.crawler  # noqa: F401
 from scrapy.settings import default_settings
-from scrapy.utils.misc import load_object
+from scrapy.utils.misc import load_object, walk_modules
 
 import crawlers.settings as project_settings
 import crawlers.spiders.ashby
@@ -96,5 +96,8 @@ def warm(paths: Iterable[str]) -> list[str]:
 
 
 def warm_all() -> list[str]:
-    """Import every component Scrapy's defaults and our settings name; return the misses."""
+    """Import Scrapy's commands (`scrapy.cmdline` walks them all on every run) and every
+    component Scrapy's defaults and our settings name; return the ones that would not load.
+    """
+    walk_modules("scrapy.commands")
     return warm(component_paths(default_settings, project_settings))
