@@ -18,6 +18,7 @@ when a served deployment loads the flow by entrypoint.
 
 import gc
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,14 @@ from flows.dedup import find_duplicates
 from flows.progress import emit
 from flows.run_summary import RunSummary, demand_changes, markdown
 from flows.settings import Settings, load_settings
-from flows.tasks import CrawlFailed, crawl_source_task, extract_task, read_postings, score_task
+from flows.tasks import (
+    CrawlFailed,
+    crawl_source_task,
+    extract_task,
+    read_postings,
+    score_task,
+    warm_extractor,
+)
 from matcher.models import Posting
 from matcher.scoring_config import load_scoring_config
 from matcher.taxonomy import load_taxonomy
@@ -189,6 +197,8 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     sources = load_sources(settings.sources_path)
     crawl_root = settings.work_dir / "crawl"
     crawl_dir = crawl_root / summary.run_id
+    warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-extractor")
+    warmed = warm_extractor(warming, taxonomy, settings.nlp_cache_dir)
     try:
         postings, crawled_ok = crawl_all(sources, settings, crawl_dir, summary)
         # modules, settings and tonight's postings live all run: full GC passes skip them
@@ -210,6 +220,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
                 settings.extract_batch_size,
                 settings.extract_n_process,
                 settings.nlp_cache_dir,
+                quote(warmed),
             )
             emit("load", f"loading {len(postings)} postings")
             counts = st.load_postings(postings, crawled_ok=crawled_ok, seen_at=summary.started_at)
@@ -265,6 +276,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             logger.error("could not record the failed run: %s", record_exc)
         raise
     finally:
+        warming.shutdown(wait=False, cancel_futures=True)
         gc.unfreeze()
         if crawl_root.exists():
             _prune_crawl_dirs(crawl_root)

@@ -8,9 +8,10 @@ that Prefect does not walk them looking for futures.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from prefect import task
@@ -23,6 +24,9 @@ from flows.progress import emit
 from matcher.models import Extraction, Match, Posting
 from matcher.scoring_memo import ExplainMemo, memo_context
 from matcher.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    from matcher.extract import Extractor
 
 
 class CrawlFailed(RuntimeError):
@@ -109,16 +113,19 @@ def extract_task(
     batch_size: int,
     n_process: int,
     cache_dir: Path | None = None,
+    warmed: Future[Extractor] | None = None,
 ) -> list[Extraction]:
-    """Extract requirements from `postings` (only the new or changed ones are passed)."""
+    """Extract requirements from `postings` (only the new or changed ones are passed).
+
+    `warmed` is an Extractor being built in the background (see `warm_extractor`); without
+    it the extractor is built here.
+    """
     if not postings:
         emit("extract", "nothing new or changed to extract", completed=0, total=0, done=True)
         return []
-    from matcher.extract import Extractor
-
     total = len(postings)
     emit("extract", f"loading the spaCy pipeline for {total} postings", completed=0, total=total)
-    extractor = Extractor(taxonomy, cache_dir=cache_dir)
+    extractor = warmed.result() if warmed is not None else build_extractor(taxonomy, cache_dir)
     items: Iterable[tuple[str, str, str]] = ((p.id, p.description_text, p.title) for p in postings)
     out: list[Extraction] = []
     step = max(1, total // 50)
@@ -128,6 +135,24 @@ def extract_task(
             emit("extract", f"extracted {len(out)}/{total}", completed=len(out), total=total)
     emit("extract", f"extracted {len(out)} postings", completed=total, total=total, done=True)
     return out
+
+
+def build_extractor(taxonomy: Taxonomy, cache_dir: Path | None) -> Extractor:
+    """The extractor for `taxonomy` (imports spaCy; loads the pipeline from `cache_dir`)."""
+    from matcher.extract import Extractor
+
+    return Extractor(taxonomy, cache_dir=cache_dir)
+
+
+def warm_extractor(
+    pool: ThreadPoolExecutor, taxonomy: Taxonomy, cache_dir: Path | None
+) -> Future[Extractor]:
+    """Start building the extractor on `pool` (while the crawls run in other processes).
+
+    Importing spaCy and loading the pipeline take a few CPU-seconds that the crawl stage,
+    mostly waiting on its crawl processes, leaves free in this one.
+    """
+    return pool.submit(build_extractor, taxonomy, cache_dir)
 
 
 def load_memo(path: Path | None, context: str) -> ExplainMemo | None:
