@@ -176,7 +176,10 @@ class ForkServer:
                 crawl.finish(int(message["status"]))
         else:
             with self._lock:
-                done, slot = self._replies[message["id"]]
+                entry = self._replies.get(message.get("id"))
+                if entry is None:  # an answer to no request of ours: nothing waits for it
+                    return
+                done, slot = entry
                 slot.update(message)
                 if "pid" in message:  # registered before any exit message is read
                     slot["crawl"] = self._crawls[message["pid"]] = _Forked(message["pid"])

@@ -10,7 +10,7 @@ or dropped for the same reason, with the same traces, whether it came alone or b
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Self
 
 from scrapy import signals
 from scrapy.crawler import Crawler
@@ -23,9 +23,18 @@ logger = logging.getLogger("scrapy.core.scraper")
 
 
 class PostingPipeline:
-    """Subclasses set `self.crawler` and implement `process_posting`."""
+    """Base of our item pipelines: subclasses implement `process_posting`.
 
-    crawler: Crawler
+    It keeps the crawler as `self.crawler`; a pipeline that reads settings overrides
+    `from_crawler` (and `__init__`, calling this one).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
 
     def process_posting(self, posting: Posting) -> Posting:
         """Return the posting (perhaps changed) or raise DropItem."""

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Self
-
-from scrapy.crawler import Crawler
-
 from crawlers.pipelines.base import PostingPipeline
 from matcher.models import Posting
 
 
 class CrawlCachePipeline(PostingPipeline):
     """Hand each kept posting to `spider.crawl_cache` (when the crawl has one)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_posting(self, item: Posting) -> Posting:
         """Record the item under its raw object's digest; return it unchanged."""

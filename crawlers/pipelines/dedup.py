@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Self
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
@@ -19,13 +18,9 @@ class DedupPipeline(PostingPipeline):
     """Keep the first posting of each id and of each content hash."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+        super().__init__(crawler)
         self.ids: set[str] = set()
         self.hashes: dict[str, str] = {}
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_posting(self, item: Posting) -> Posting:
         """Return the item the first time; raise DropItem for repeats (counted)."""

@@ -17,9 +17,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import asdict
-from typing import Self
-
-from scrapy.crawler import Crawler
 
 from crawlers.normalise import (
     currency_code,
@@ -50,13 +47,6 @@ def _number(value: object) -> float | None:
 
 class NormalisationPipeline(PostingPipeline):
     """Put every field in its canonical form and recompute the content hash."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_posting(self, item: Posting) -> Posting:
         """Normalise `item` in place; drop it when no text is left of its description.

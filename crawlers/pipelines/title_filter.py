@@ -26,7 +26,7 @@ class TitleFilterPipeline(PostingPipeline):
     """Drop non-TPM postings (unless the spider runs with all_titles)."""
 
     def __init__(self, crawler: Crawler, matcher: TitleMatcher) -> None:
-        self.crawler = crawler
+        super().__init__(crawler)
         self.matcher = matcher
 
     @classmethod

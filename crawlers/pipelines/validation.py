@@ -18,7 +18,7 @@ class ValidationPipeline(PostingPipeline):
     """Drop postings lacking a title or a description, or with a garbage-sized one."""
 
     def __init__(self, crawler: Crawler, max_chars: int) -> None:
-        self.crawler = crawler
+        super().__init__(crawler)
         self.max_chars = max_chars
 
     @classmethod
