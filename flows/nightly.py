@@ -1,13 +1,15 @@
 """The nightly flow: crawl every source, extract what changed, dedup, load, score, publish.
 
-Order (ARCHITECTURE.md): one crawl task per source (a Scrapy subprocess with its own
-hard timeout, retried with backoff; a failing source is recorded and the others go on) →
-read the JSON Lines → keep postings whose `content_hash` is new or changed against the
-warehouse → extract those → load into a staging copy of the warehouse (upserts,
-`last_seen`, `closed_at`, rejected rows) → cross-source dedup → score every registered
-candidate against the open postings → record the run → publish atomically → a Prefect
-markdown artifact. Anything that fails before `publish()` discards the staging copy, so
-yesterday's warehouse stays as it was; the failed run is then recorded on its own.
+Order (ARCHITECTURE.md): one crawl task per source (a Scrapy process of its own, forked
+from a warm server, with its own hard timeout, retried with backoff; a failing source is
+recorded and the others go on; meanwhile the extractor is built in a background thread)
+→ read each source's JSON Lines as its crawl ends → keep postings whose `content_hash` is
+new or changed against the warehouse → extract those → load into a staging copy of the
+warehouse (upserts, `last_seen`, `closed_at`, rejected rows) → cross-source dedup →
+score every registered candidate against the open postings → record the run → publish
+atomically → a Prefect markdown artifact. Anything that fails before `publish()`
+discards the staging copy, so yesterday's warehouse stays as it was; the failed run is
+then recorded on its own.
 
 Import this module only after `flows.runtime.configure_prefect` (it imports Prefect).
 
