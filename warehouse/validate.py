@@ -177,7 +177,10 @@ _NAMES = POSTING_SCHEMA.names
 
 
 def _checked_posting_row(p: Any) -> dict[str, Any]:
-    """The slow, precise path: raise RowError naming the first bad field."""
+    """One posting's row, checked field by field: raise RowError naming the first bad one.
+
+    The row-by-row path; a plainly clean batch goes through `_columns_if_clean` instead.
+    """
     row: dict[str, Any] = {}
     for name in _REQUIRED_STR:
         row[name] = _str(p, name, required=True)
@@ -190,76 +193,6 @@ def _checked_posting_row(p: Any) -> dict[str, Any]:
     row["remote"] = check_bool(getattr(p, "remote", None), "remote")
     row["source_key"] = ":".join(row["id"].split(":", 2)[:2])
     return row
-
-
-def _opt_str(value: Any) -> bool:
-    return value is None or type(value) is str
-
-
-def _optcheck_number(value: Any) -> bool:
-    return value is None or (type(value) in NUMBER and value >= 0)
-
-
-def _posting_row(p: Any) -> tuple[Any, ...]:
-    """One posting as a tuple in POSTING_SCHEMA order (fast path; falls back to name the field)."""
-    try:
-        pid, source, company, title, url = p.id, p.source, p.company, p.title, p.url
-        text, chash, location, etype = (
-            p.description_text,
-            p.content_hash,
-            p.location,
-            p.employment_type,
-        )
-        smin, smax, currency, period = (
-            p.salary_min,
-            p.salary_max,
-            p.salary_currency,
-            p.salary_period,
-        )
-        remote, posted, fetched = p.remote, p.posted_at, p.fetched_at
-        fast = (
-            type(pid) is str
-            and pid.strip() != ""
-            and type(source) is str
-            and source.strip() != ""
-            and type(chash) is str
-            and chash.strip() != ""
-            and type(company) is str
-            and type(title) is str
-            and type(url) is str
-            and type(text) is str
-            and _opt_str(location)
-            and _opt_str(etype)
-            and _opt_str(currency)
-            and _opt_str(period)
-            and _optcheck_number(smin)
-            and _optcheck_number(smax)
-            and (remote is None or type(remote) is bool)
-        )
-    except AttributeError:
-        fast = False
-    if not fast:
-        row = _checked_posting_row(p)
-        return tuple(row[name] for name in _NAMES)
-    return (
-        pid,
-        source,
-        ":".join(pid.split(":", 2)[:2]),
-        company,
-        title,
-        url,
-        location,
-        remote,
-        etype,
-        None if smin is None else float(smin),
-        None if smax is None else float(smax),
-        currency,
-        period,
-        parse_timestamp(posted, "posted_at"),
-        parse_timestamp(fetched, "fetched_at"),
-        text,
-        chash,
-    )
 
 
 _NONE = type(None)
@@ -352,7 +285,8 @@ def rowwise_postings_table(postings: list[Posting]) -> Batch:
         if key is not None:
             seen[key] = None
         try:
-            row = _posting_row(posting)
+            checked = _checked_posting_row(posting)
+            row = tuple(checked[name] for name in _NAMES)
         except RowError as exc:
             rejected.append(Rejected("postings", key, f"{exc}", to_json(posting)))
             continue
