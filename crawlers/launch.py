@@ -73,7 +73,19 @@ def stop_group(
             return
 
 
-class _Exec:
+class _Started:
+    """What both kinds of crawl process share: stopping the group through `wait`."""
+
+    pid: int
+
+    def wait(self, timeout: float | None) -> int | None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        stop_group(self.pid, self.wait)
+
+
+class _Exec(_Started):
     """A crawl in a new interpreter (`subprocess.Popen`, new session)."""
 
     def __init__(self, proc: subprocess.Popen[bytes]) -> None:
@@ -86,11 +98,8 @@ class _Exec:
         except subprocess.TimeoutExpired:
             return None
 
-    def stop(self) -> None:
-        stop_group(self.pid, self.wait)
 
-
-class _Forked:
+class _Forked(_Started):
     """A crawl forked by the fork server: its exit status arrives from the server."""
 
     def __init__(self, pid: int) -> None:
@@ -105,9 +114,6 @@ class _Forked:
     def wait(self, timeout: float | None) -> int | None:
         self.ended.wait(timeout)
         return self.status
-
-    def stop(self) -> None:
-        stop_group(self.pid, self.wait)
 
 
 class ForkServer:
