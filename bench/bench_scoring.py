@@ -1,4 +1,4 @@
-"""Benchmark: all-pairs scoring of generated postings x candidates (matcher.scoring_matrix).
+"""Benchmark: all-pairs scoring of generated postings x candidates (matcher.scoring.kernel).
 
 Generates POSTINGS postings (~15 asks each over the taxonomy's ids, a third preferred,
 some with per-concept years; years, degree, level, remote/location and salary drawn
@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from matcher.models import Degree, Extraction, Posting, Requirement  # noqa: E402
 from matcher.profile import CandidateFacts  # noqa: E402
-from matcher.scoring_config import REMOTE_PREFS, ScoringConfig, load_scoring_config  # noqa: E402
-from matcher.scoring_matrix import prepare, score_block, top_pairs  # noqa: E402
+from matcher.scoring.config import REMOTE_PREFS, ScoringConfig, load_scoring_config  # noqa: E402
+from matcher.scoring.kernel import prepare, score_block  # noqa: E402
+from matcher.scoring.topk import top_pairs  # noqa: E402
 from matcher.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 
 PLACES = ["Austin, TX", "New York, NY", "Seattle, WA", "London, UK", "Berlin", "Remote"]

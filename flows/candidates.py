@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from flows.settings import Settings
-from matcher.models import Match
 from matcher.profile import (
     CandidateFacts,
     Profile,
@@ -97,8 +96,8 @@ def add_candidate(
     normalizer = _normalizer(taxonomy)
     facts = profile_facts(profile, taxonomy, normalizer)
     stamp = run_id or f"candidate-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
-    from matcher.scoring_config import load_scoring_config
-    from matcher.scoring_matrix import score_all
+    from matcher.scoring.config import load_scoring_config
+    from matcher.scoring.topk import context_hash, score_all
 
     config = load_scoring_config(settings.scoring_config_path)
     wh = Warehouse(settings.warehouse_path)
@@ -111,11 +110,18 @@ def add_candidate(
             list(facts.concepts.items()),
             email=facts.email,
         )
-        pairs = st.open_postings()
-        matches: list[Match] = score_all([facts], pairs, config, settings.top_k, taxonomy=taxonomy)
-        st.replace_matches(matches, stamp, candidate_ids=[facts.candidate_id])
+        pairs = st.open_postings(with_text=False)
+        stored = st.stored_matches(context_hash(taxonomy, config), facts.candidate_id)
+        scored = score_all([facts], pairs, config, settings.top_k, taxonomy=taxonomy, stored=stored)
+        st.replace_matches(
+            scored.matches,
+            stamp,
+            candidate_ids=[facts.candidate_id],
+            context_hash=scored.context_hash,
+            profile_hashes=scored.profile_hashes,
+        )
         st.publish()
-    return Registered(facts, len(matches), len(pairs))
+    return Registered(facts, len(scored.matches), len(pairs))
 
 
 def list_candidates(settings: Settings) -> list[CandidateRecord]:

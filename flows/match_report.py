@@ -14,7 +14,7 @@ from prefect import flow
 from flows.candidates import candidate_facts
 from flows.settings import Settings, load_settings
 from matcher.report import Report, build_report, render
-from matcher.scoring_config import load_scoring_config
+from matcher.scoring.config import load_scoring_config
 from matcher.taxonomy import load_taxonomy
 from warehouse import Warehouse, WarehouseError
 

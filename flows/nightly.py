@@ -6,7 +6,8 @@ recorded and the others go on; meanwhile the extractor is built in a background 
 → read each source's JSON Lines as its crawl ends → keep postings whose `content_hash` is
 new or changed against the warehouse → extract those → load into a staging copy of the
 warehouse (upserts, `last_seen`, `closed_at`, rejected rows) → cross-source dedup →
-score every registered candidate against the open postings → record the run → publish
+score every registered candidate against the open postings (reusing the stored
+explanation of each pair whose inputs are unchanged) → record the run → publish
 atomically → a Prefect markdown artifact. Anything that fails before `publish()`
 discards the staging copy, so yesterday's warehouse stays as it was; the failed run is
 then recorded on its own.
@@ -18,7 +19,6 @@ against its real annotations (`Settings`), and a string annotation cannot be res
 when a served deployment loads the flow by entrypoint.
 """
 
-import gc
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -36,7 +36,6 @@ from prefect.utilities.annotations import quote
 from crawlers.runner import LOCAL_OVERRIDES, CrawlResult, cache_path_for
 from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
-from flows.dedup import find_duplicates
 from flows.progress import emit
 from flows.run_summary import RunSummary, demand_changes, markdown
 from flows.settings import Settings, load_settings
@@ -48,8 +47,10 @@ from flows.tasks import (
     score_task,
     warm_extractor,
 )
+from matcher.dedup import find_duplicates
 from matcher.models import Posting
-from matcher.scoring_config import load_scoring_config
+from matcher.scoring.config import load_scoring_config
+from matcher.scoring.topk import context_hash
 from matcher.taxonomy import load_taxonomy
 from warehouse import Warehouse
 
@@ -203,8 +204,6 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     warmed = warm_extractor(warming, taxonomy, settings.nlp_cache_dir)
     try:
         postings, crawled_ok = crawl_all(sources, settings, crawl_dir, summary)
-        # modules, settings and tonight's postings live all run: full GC passes skip them
-        gc.freeze()
         if sources and not any(crawled_ok.values()):
             summary.errors.append("every source failed: nothing was loaded")
             summary.finish(sources_ok=0, sources_failed=len(sources))
@@ -247,19 +246,26 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             pairs = [(p, e) for p, e in open_pairs if p.id not in duplicate_ids]
             candidates, candidate_errors = candidate_facts(st.candidates(), taxonomy)
             summary.errors.extend(candidate_errors)
-            matches = score_task(
+            scored = score_task(
                 quote(candidates),
                 quote(pairs),
                 quote(scoring),
                 quote(taxonomy),
                 settings.top_k,
-                settings.score_memo_path,
+                quote(st.stored_matches(context_hash(taxonomy, scoring))),
             )
-            stored = st.replace_matches(matches, summary.run_id)
+            stored = st.replace_matches(
+                scored.matches,
+                summary.run_id,
+                context_hash=scored.context_hash,
+                profile_hashes=scored.profile_hashes,
+            )
             summary.stage_counts["score"] = {
                 "candidates": len(candidates),
                 "postings": len(pairs),
                 "matches": stored,
+                "explained": scored.explained,
+                "reused": scored.reused,
             }
             ok_count = sum(crawled_ok.values())
             summary.finish(sources_ok=ok_count, sources_failed=len(sources) - ok_count)
@@ -279,7 +285,6 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
         raise
     finally:
         warming.shutdown(wait=False, cancel_futures=True)
-        gc.unfreeze()
         if crawl_root.exists():
             _prune_crawl_dirs(crawl_root)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from crawlers.sources import SourceError, load_sources
 from flows.settings import Settings
-from matcher.scoring_config import ScoringConfigError, load_scoring_config
+from matcher.scoring.config import ScoringConfigError, load_scoring_config
 from matcher.taxonomy import TaxonomyError, load_taxonomy
 
 

@@ -97,11 +97,6 @@ class Settings(BaseSettings):
         """Bytecode of the Scrapy crawl subprocesses."""
         return self.cache_dir / "pycache"
 
-    @property
-    def score_memo_path(self) -> Path:
-        """Match explanations of the last run, reused for unchanged pairs."""
-        return self.cache_dir / "score" / "explanations.json"
-
     @classmethod
     def settings_customise_sources(
         cls,

@@ -21,8 +21,10 @@ from crawlers.launch import LauncherName
 from crawlers.runner import CrawlResult, crawl_source
 from crawlers.sources import Source
 from flows.progress import emit
-from matcher.models import Extraction, Match, Posting
-from matcher.scoring_memo import ExplainMemo, memo_context
+from matcher.models import Extraction, Posting
+from matcher.profile import CandidateFacts
+from matcher.scoring.config import ScoringConfig
+from matcher.scoring.topk import Scored, StoredMatch, context_hash, score_all
 from matcher.taxonomy import Taxonomy
 
 if TYPE_CHECKING:
@@ -155,98 +157,26 @@ def warm_extractor(
     return pool.submit(build_extractor, taxonomy, cache_dir)
 
 
-def load_memo(path: Path | None, context: str) -> ExplainMemo | None:
-    """The explanation memo stored at `path` for `context` (empty when absent or stale).
-
-    None when `path` is None (no memo). An unreadable file is ignored: the memo only
-    saves time.
-    """
-    if path is None:
-        return None
-    try:
-        data = orjson.loads(path.read_bytes())
-        if data.get("context") != context:
-            return ExplainMemo()
-        previous = {key: Match(*row) for key, row in data["matches"].items()}
-        if not all(map(_well_formed, previous.values())):
-            raise ValueError("a stored explanation has the wrong shape")
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return ExplainMemo()
-    return ExplainMemo(previous=previous)
-
-
-_ROW_TYPES = (str, str, (int, float), dict, list, list, list)
-
-
-def _well_formed(match: Match) -> bool:
-    """True when a stored row has Match's types (a torn or edited file is not trusted)."""
-    values = (
-        match.candidate_id,
-        match.posting_id,
-        match.score,
-        match.breakdown,
-        match.matched,
-        match.missing_required,
-        match.missing_preferred,
-    )
-    return match.rank is None and all(
-        isinstance(v, t) and not isinstance(v, bool)
-        for v, t in zip(values, _ROW_TYPES, strict=True)
-    )
-
-
-def save_memo(path: Path, context: str, memo: ExplainMemo) -> None:
-    """Store tonight's explanations (only the pairs kept tonight) atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    matches = {  # rows in Match's field order: far quicker than asdict for 10,000s
-        key: [
-            m.candidate_id,
-            m.posting_id,
-            m.score,
-            m.breakdown,
-            m.matched,
-            m.missing_required,
-            m.missing_preferred,
-        ]
-        for key, m in memo.current.items()
-    }
-    tmp.write_bytes(orjson.dumps({"context": context, "matches": matches}))
-    tmp.replace(path)
-
-
 @task(name="score", cache_policy=NO_CACHE)
 def score_task(
-    candidates: Sequence[Any],
+    candidates: Sequence[CandidateFacts],
     pairs: Sequence[tuple[Posting, Extraction]],
-    config: Any,
+    config: ScoringConfig,
     taxonomy: Taxonomy,
     top_k: int,
-    memo_path: Path | None = None,
-) -> list[Match]:
+    stored: Sequence[StoredMatch] = (),
+) -> Scored:
     """Score every registered candidate against every open posting (top_k each).
 
-    With `memo_path`, kept pairs unchanged since the last run reuse their stored
-    explanation (matcher/scoring_memo.py), and tonight's are stored there.
+    A kept pair whose `stored` match was explained from the same inputs reuses that
+    explanation (matcher/scoring/topk.py); the others are explained anew.
     """
-    from matcher.gc_pause import collector_paused
-    from matcher.scoring_matrix import score_all
-
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
-        return []
+        return Scored([], context_hash(taxonomy, config))
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    context = memo_context(taxonomy, config)
-    with collector_paused():  # 10,000s of small objects: no full GC passes over the heap
-        memo = load_memo(memo_path, context)
-        matches = score_all(
-            list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, memo=memo
-        )
-        if memo is not None and memo_path is not None:
-            try:
-                save_memo(memo_path, context, memo)
-            except OSError as exc:
-                emit("score", f"could not store the explanation memo {memo_path}: {exc}")
-    reused = f" ({memo.hits} explanations reused)" if memo is not None else ""
-    emit("score", f"{len(matches)} matches{reused}", done=True)
-    return matches
+    scored = score_all(
+        list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, stored=stored
+    )
+    emit("score", f"{len(scored.matches)} matches ({scored.reused} explanations reused)", done=True)
+    return scored

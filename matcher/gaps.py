@@ -17,8 +17,8 @@ import numpy as np
 
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring_config import ScoringConfig
-from matcher.scoring_matrix import prepare, score_matrix
+from matcher.scoring.config import ScoringConfig
+from matcher.scoring.kernel import prepare, score_matrix
 from matcher.taxonomy import Taxonomy
 
 

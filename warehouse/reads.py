@@ -10,8 +10,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from matcher.gc_pause import collector_paused
 from matcher.models import Degree, Extraction, Match, Posting, Requirement
+from matcher.scoring.topk import StoredMatch
 from warehouse.columns import arrow_table, key_runs, plain_values, shared_values
 from warehouse.records import (
     CandidateRecord,
@@ -53,6 +53,21 @@ def _posting(row: tuple[Any, ...]) -> Posting:
         posted_at=_iso(posted_at),
         fetched_at=_iso(fetched_at),
         content_hash=chash,
+    )
+
+
+def _match(row: tuple[Any, ...]) -> Match:
+    """Match from the first 8 columns of select_matches_for / select_stored_matches."""
+    cid, pid, score, breakdown, matched, miss_req, miss_pref, rank = row[:8]
+    return Match(
+        candidate_id=cid,
+        posting_id=pid,
+        score=score,
+        breakdown=json.loads(breakdown),
+        matched=list(matched),
+        missing_required=list(miss_req),
+        missing_preferred=list(miss_pref),
+        rank=rank,
     )
 
 
@@ -199,9 +214,8 @@ class ReadMethods:
         name = "select_open_postings" if with_text else "select_open_postings_without_text"
         postings = arrow_table(self.con, statement(name))
         requirements = arrow_table(self.con, statement("select_open_requirements"))
-        with collector_paused():
-            reqs = _requirements_by_posting(requirements)
-            return _postings_with_extractions(postings, reqs, with_text=with_text)
+        reqs = _requirements_by_posting(requirements)
+        return _postings_with_extractions(postings, reqs, with_text=with_text)
 
     def candidates(self) -> list[CandidateRecord]:
         """Every registered candidate, by id."""
@@ -225,21 +239,23 @@ class ReadMethods:
         rows = self.con.execute(
             statement("select_matches_for"), {"candidate_id": candidate_id, "top": top}
         ).fetchall()
-        out: list[MatchRecord] = []
-        for row in rows:
-            cid, pid, score, breakdown, matched, miss_req, miss_pref, rank, run_id = row[:9]
-            match = Match(
-                candidate_id=cid,
-                posting_id=pid,
-                score=score,
-                breakdown=json.loads(breakdown),
-                matched=list(matched),
-                missing_required=list(miss_req),
-                missing_preferred=list(miss_pref),
-                rank=rank,
-            )
-            out.append(MatchRecord(match, _posting(row[9:25]), list(row[25]), run_id))
-        return out
+        return [
+            MatchRecord(_match(row), _posting(row[9:25]), list(row[25]), row[8]) for row in rows
+        ]
+
+    def stored_matches(
+        self, context_hash: str, candidate_id: str | None = None
+    ) -> list[StoredMatch]:
+        """Stored matches explained under `context_hash`, with the digests of their inputs.
+
+        Every candidate's, or only `candidate_id`'s; matcher/scoring/topk.py decides which
+        of them are still valid.
+        """
+        rows = self.con.execute(
+            statement("select_stored_matches"),
+            {"context_hash": context_hash, "candidate_id": candidate_id},
+        ).fetchall()
+        return [StoredMatch(_match(row), *row[8:11]) for row in rows]
 
     def run(self, run_id: str) -> RunRecord | None:
         """The record of one run, or None."""

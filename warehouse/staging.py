@@ -7,7 +7,7 @@ staging file. Nothing it does is visible to readers until `publish()` swaps the 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +15,6 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from matcher.gc_pause import collector_paused
 from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
 from warehouse import validate, validate_results
@@ -47,6 +46,7 @@ ALIAS_SCHEMA = pa.schema(
 CANDIDATE_CONCEPT_SCHEMA = pa.schema([("concept_id", pa.string()), ("years", pa.float64())])
 DUPLICATE_SCHEMA = pa.schema([("id", pa.string()), ("duplicate_of", pa.string())])
 ID_SCHEMA = pa.schema([("id", pa.string())])
+PROFILE_HASH_SCHEMA = pa.schema([("candidate_id", pa.string()), ("profile_hash", pa.string())])
 
 
 def _utc_naive(value: datetime) -> datetime:
@@ -158,8 +158,7 @@ class Staging(ReadMethods):
         `rejected_rows` with the reason; the rest load.
         """
         seen = _utc_naive(seen_at)
-        with collector_paused():
-            batch = validate.postings_table(postings)
+        batch = validate.postings_table(postings)
         ok_keys = sorted(k for k, ok in crawled_ok.items() if ok)
         seen_ids = pa.Table.from_pydict({"id": batch.seen_ids}, schema=ID_SCHEMA)
         params = {"seen_at": seen}
@@ -277,20 +276,40 @@ class Staging(ReadMethods):
             return self._count("delete_candidate", params) > 0
 
     def replace_matches(
-        self, matches: list[Match], run_id: str, *, candidate_ids: Iterable[str] | None = None
+        self,
+        matches: list[Match],
+        run_id: str,
+        *,
+        candidate_ids: Iterable[str] | None = None,
+        context_hash: str | None = None,
+        profile_hashes: Mapping[str, str] | None = None,
     ) -> int:
         """Replace stored matches with these; return how many loaded.
 
         By default every stored match is replaced (a full scoring run). With
         `candidate_ids`, only those candidates' matches are replaced. A missing rank is
-        filled per candidate by score (1 = best). Bad rows go to `rejected_rows`.
+        filled per candidate by score (1 = best). Bad rows go to `rejected_rows`. Each row
+        stores the digests of its inputs (the posting's `content_hash`, the candidate's
+        `profile_hashes` entry, `context_hash`; see matcher/scoring/topk.py) so that the
+        next run can reuse its explanation.
         """
-        with collector_paused():
-            table, rejected = validate_results.matches_table(matches)
-        with self._transaction(), self._registered(incoming_matches=table):
+        table, rejected = validate_results.matches_table(matches)
+        profiles = pa.Table.from_pydict(
+            {
+                "candidate_id": list((profile_hashes or {}).keys()),
+                "profile_hash": list((profile_hashes or {}).values()),
+            },
+            schema=PROFILE_HASH_SCHEMA,
+        )
+        with (
+            self._transaction(),
+            self._registered(incoming_matches=table, incoming_profiles=profiles),
+        ):
             scope = None if candidate_ids is None else sorted(set(candidate_ids))
             self.con.execute(statement("delete_replaced_matches"), {"candidate_ids": scope})
-            self.con.execute(statement("insert_matches"), {"run_id": run_id})
+            self.con.execute(
+                statement("insert_matches"), {"run_id": run_id, "context_hash": context_hash}
+            )
             self._reject(rejected)
         return table.num_rows
 

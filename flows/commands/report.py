@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         from matcher.normalize import Normalizer
         from matcher.profile import ProfileError, build_facts, load_profile, read_resume
         from matcher.report import build_report, render
-        from matcher.scoring_config import ScoringConfigError, load_scoring_config
+        from matcher.scoring.config import ScoringConfigError, load_scoring_config
         from matcher.taxonomy import TaxonomyError, load_taxonomy
         from warehouse import Warehouse, WarehouseError
 

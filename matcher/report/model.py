@@ -21,9 +21,9 @@ from matcher.gaps import Gap, find_gaps, rounded
 from matcher.guidance import Guidance, build_guidance
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring import Ask, score_pair
-from matcher.scoring_config import COMPONENTS, ScoringConfig
-from matcher.scoring_matrix import prepare, score_matrix
+from matcher.scoring.config import COMPONENTS, ScoringConfig
+from matcher.scoring.kernel import prepare, score_matrix
+from matcher.scoring.pair import Ask, score_pair
 from matcher.taxonomy import Taxonomy
 
 MATCH_KEYS: tuple[str, ...] = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from matcher.models import Degree, Extraction, Posting
 from matcher.report import Report, build_report
-from matcher.scoring_config import ScoringConfig
+from matcher.scoring.config import ScoringConfig
 from matcher.taxonomy import Taxonomy
 from tests.matcher.scoring_fixtures import EVIL, candidate, posting, req
 from warehouse import Warehouse

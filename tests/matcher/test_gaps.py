@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from matcher.gaps import find_gaps
-from matcher.scoring import score_pair
-from matcher.scoring_config import ScoringConfig, load_scoring_config
+from matcher.scoring.config import ScoringConfig, load_scoring_config
+from matcher.scoring.pair import score_pair
 from matcher.taxonomy import Taxonomy
 from tests.matcher.scoring_fixtures import candidate, posting, random_sample, req
 

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from matcher.report import Report, render
 from matcher.report.model import MATCH_KEYS
-from matcher.scoring_config import ScoringConfig, load_scoring_config
+from matcher.scoring.config import ScoringConfig, load_scoring_config
 from matcher.taxonomy import Taxonomy
 from tests.matcher.report_fixtures import evil_report, make_warehouse
 from tests.matcher.scoring_fixtures import EVIL

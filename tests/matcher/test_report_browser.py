@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from matcher.report import render
-from matcher.scoring_config import load_scoring_config
+from matcher.scoring.config import load_scoring_config
 from matcher.taxonomy import Taxonomy
 from tests.matcher.report_fixtures import evil_report
 

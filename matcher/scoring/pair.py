@@ -3,12 +3,12 @@
     score = 100 * sum(weight_k * credit_k) / sum(weight_k of the components that apply)
             - credential penalty,  clipped to [0, 100]
 
-Components (weights and every threshold in `scoring.yaml`, see matcher/scoring_config.py):
+Components (weights and every threshold in `scoring.yaml`, see matcher/scoring/config.py):
 required and preferred coverage (weighted by kind, per-concept years), total years,
 degree, level, location and salary. A missing required credential subtracts points,
 softened when the posting's sentence says "or equivalent" or when the candidate holds
 another credential of the same taxonomy category. The breakdown gives each component's
-points (they add up to the score before clipping). `matcher.scoring_matrix` computes the
+points (they add up to the score before clipping). `matcher.scoring.kernel` computes the
 same numbers for all pairs at once; tests hold the two to each other.
 """
 
@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring_config import (
+from matcher.scoring.config import (
     COMPONENTS,
     ScoringConfig,
     ScoringConfigError,

@@ -1,4 +1,4 @@
-"""The matrices behind all-pairs scoring (see matcher/scoring_matrix.py for the kernel).
+"""The matrices behind all-pairs scoring (see matcher/scoring/kernel.py for the kernel).
 
 Candidates: the held-concept matrix, the years each candidate has per concept (as
 per-concept holder lists), and one-hot "groups" for the context components: candidates
@@ -18,8 +18,8 @@ import scipy.sparse as sp
 
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring import AskRow, _field_match, annual_amount, place_matches
-from matcher.scoring_config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
+from matcher.scoring.config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
+from matcher.scoring.pair import AskRow, _field_match, annual_amount, place_matches
 from matcher.taxonomy import Taxonomy
 
 MODE_REMOTE, MODE_ONSITE, MODE_UNKNOWN, MODE_NONE = 0, 1, 2, -1

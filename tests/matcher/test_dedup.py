@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flows.dedup import find_duplicates, normalize_company, normalize_location
+from matcher.dedup import find_duplicates, normalize_company, normalize_location
 from matcher.models import Posting
 
 
