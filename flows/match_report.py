@@ -1,8 +1,7 @@
-"""The `match-report` flow: one registered candidate's report from the published warehouse.
+"""The `match-report` flow: one registered candidate's report, as a Prefect flow run.
 
-It reads the candidate and the open postings (read-only), rebuilds the candidate's facts
-with the current taxonomy, builds the report with `matcher.report.build_report` (the
-same scoring as the nightly run) and writes it as HTML (or text, md, json).
+It runs the one report path of `tpm-match report` (flows/commands/report.py): the
+candidate's stored matches are read from the published warehouse (read-only).
 
 Import this module only after `flows.runtime.configure_prefect`.
 """
@@ -11,54 +10,8 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.candidates import candidate_facts
+from flows.commands.report import write_report
 from flows.settings import Settings, load_settings
-from matcher.report import Report, build_report, render
-from matcher.scoring.config import load_scoring_config
-from matcher.taxonomy import load_taxonomy
-from warehouse import Warehouse, WarehouseError
-
-SUFFIXES: dict[str, str] = {"html": ".html", "md": ".md", "text": ".txt", "json": ".json"}
-
-
-def candidate_report(settings: Settings, candidate_id: str) -> Report:
-    """Build the report of a registered candidate; WarehouseError if unknown or invalid."""
-    taxonomy = load_taxonomy(settings.taxonomy_path)
-    config = load_scoring_config(settings.scoring_config_path)
-    with Warehouse(settings.warehouse_path).reader() as rd:
-        records = [r for r in rd.candidates() if r.id == candidate_id]
-        if not records:
-            raise WarehouseError(
-                f"no registered candidate {candidate_id!r} in {settings.warehouse_path}; "
-                "see `tpm-match candidates list`"
-            )
-        pairs = rd.open_postings()
-    facts, errors = candidate_facts(records, taxonomy)
-    if errors:
-        raise WarehouseError("; ".join(errors))
-    return build_report(facts[0], pairs, taxonomy, config, top=settings.top_k)
-
-
-def report_path(settings: Settings, candidate_id: str, fmt: str = "html") -> Path:
-    """Where the report goes by default: `reports/<candidate id>.html`.
-
-    >>> str(report_path(Settings(reports_dir="r"), "ada-1234"))
-    'r/ada-1234.html'
-    """
-    return settings.reports_dir / f"{candidate_id}{SUFFIXES[fmt]}"
-
-
-def write_report(
-    settings: Settings, candidate_id: str, out_path: Path | None = None, fmt: str = "html"
-) -> Path:
-    """Build and write one candidate's report; return its path."""
-    if fmt not in SUFFIXES:
-        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(SUFFIXES)}")
-    target = out_path or report_path(settings, candidate_id, fmt)
-    text = render(candidate_report(settings, candidate_id), fmt)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    return target
 
 
 @flow(name="match-report")

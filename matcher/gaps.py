@@ -2,7 +2,7 @@
 
 For every concept some open posting asks for and the candidate does not hold, the
 candidate is re-scored over all open postings as if they held it (years unknown), in
-one vectorised pass (one variant candidate per concept, `scoring_matrix`). A concept
+one vectorised pass (one variant candidate per concept, `scoring.kernel`). A concept
 ranks by how many postings it lifts to the threshold (`threshold` in scoring.yaml), then
 by the points it adds over all postings (postings raised x average lift), then by its
 average lift: "adding Kanban lifts 14 postings to 70 or more and raises 20 by 6.5 points".

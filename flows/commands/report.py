@@ -1,18 +1,28 @@
-"""`tpm-match report`: a candidate's match report against the open postings.
+"""`tpm-match report` and the one report path, also behind the `match-report` flow.
 
-Thin: loads the profile (and résumé), reads the open postings through the warehouse,
-hands everything to `matcher.report` (pure) and writes the string it returns.
+A candidate's report is built from the published warehouse (read-only). When the
+warehouse holds the candidate's matches explained from the same facts, postings,
+taxonomy and config (a registered candidate), their best matches are read as stored
+(`matcher.scoring.topk.stored_ranking`); otherwise (an unregistered profile, an edited
+one, or one with a résumé) the candidate is scored against the open postings here.
+Either way `matcher.report` (pure) builds the report and renders the string written.
 """
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.commands.common import err_console, fail, settings_of
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from matcher.profile import CandidateFacts
+    from matcher.report import Report
 
 
 class Format(StrEnum):
@@ -20,6 +30,82 @@ class Format(StrEnum):
     md = "md"
     html = "html"
     json = "json"
+
+
+SUFFIXES: dict[Format, str] = {
+    Format.html: ".html",
+    Format.md: ".md",
+    Format.text: ".txt",
+    Format.json: ".json",
+}
+
+
+def candidate_report(
+    settings: Settings, facts: CandidateFacts, warehouse: Path | None = None, top: int | None = None
+) -> Report:
+    """The report of `facts` over the open postings of the published warehouse.
+
+    Reads the candidate's stored matches when they are current, else scores the candidate
+    (see the module docstring). Raises WarehouseError, TaxonomyError, ScoringConfigError.
+    """
+    from matcher.report import build_report
+    from matcher.scoring.config import load_scoring_config
+    from matcher.scoring.topk import context_hash, stored_ranking
+    from matcher.taxonomy import load_taxonomy
+    from warehouse import Warehouse
+
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    config = load_scoring_config(settings.scoring_config_path)
+    top = top or settings.top_k
+    context = context_hash(taxonomy, config)
+    with Warehouse(warehouse or settings.warehouse_path).reader() as reader:
+        postings = reader.open_postings()
+        stored = reader.stored_matches(context, facts.candidate_id)
+    ranked = stored_ranking(stored, facts, postings, context, top, settings.top_k)
+    return build_report(facts, postings, taxonomy, config, top, stored=ranked)
+
+
+def registered_facts(settings: Settings, candidate_id: str) -> CandidateFacts:
+    """The facts of a registered candidate, rebuilt from their stored profile."""
+    from flows.candidates import candidate_facts
+    from matcher.taxonomy import load_taxonomy
+    from warehouse import Warehouse, WarehouseError
+
+    with Warehouse(settings.warehouse_path).reader() as reader:
+        records = [r for r in reader.candidates() if r.id == candidate_id]
+    if not records:
+        raise WarehouseError(
+            f"no registered candidate {candidate_id!r} in {settings.warehouse_path}; "
+            "see `tpm-match candidates list`"
+        )
+    facts, errors = candidate_facts(records, load_taxonomy(settings.taxonomy_path))
+    if errors:
+        raise WarehouseError("; ".join(errors))
+    return facts[0]
+
+
+def report_path(settings: Settings, candidate_id: str, fmt: Format = Format.html) -> Path:
+    """Where a registered candidate's report goes by default: `reports/<id>.html`.
+
+    >>> str(report_path(Settings(reports_dir="r"), "ada-1234"))
+    'r/ada-1234.html'
+    """
+    return settings.reports_dir / f"{candidate_id}{SUFFIXES[fmt]}"
+
+
+def write_report(
+    settings: Settings, candidate_id: str, out_path: Path | None = None, fmt: str = "html"
+) -> Path:
+    """Build and write a registered candidate's report; return its path."""
+    from matcher.report import render
+
+    if fmt not in SUFFIXES:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(SUFFIXES)}")
+    target = out_path or report_path(settings, candidate_id, Format(fmt))
+    text = render(candidate_report(settings, registered_facts(settings, candidate_id)), fmt)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    return target
 
 
 def register(app: typer.Typer) -> None:
@@ -43,22 +129,20 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Write a candidate's match report: ranked postings, gaps and career guidance."""
         # Heavy imports (spaCy, DuckDB) only when the command runs.
-        from matcher.extract import Extractor
         from matcher.normalize import Normalizer
         from matcher.profile import ProfileError, build_facts, load_profile, read_resume
-        from matcher.report import build_report, render
-        from matcher.scoring.config import ScoringConfigError, load_scoring_config
+        from matcher.report import render
+        from matcher.scoring.config import ScoringConfigError
         from matcher.taxonomy import TaxonomyError, load_taxonomy
-        from warehouse import Warehouse, WarehouseError
+        from warehouse import WarehouseError
 
         settings = settings_of(ctx)
         wh_path = warehouse or settings.warehouse_path
         try:
             taxonomy = load_taxonomy(settings.taxonomy_path)
-            config = load_scoring_config(settings.scoring_config_path)
             candidate = load_profile(profile)
             resume_text = read_resume(resume) if resume else None
-        except (TaxonomyError, ScoringConfigError, ProfileError) as exc:
+        except (TaxonomyError, ProfileError) as exc:
             fail(str(exc))
         if not wh_path.exists():
             fail(
@@ -67,18 +151,18 @@ def register(app: typer.Typer) -> None:
             )
         extraction = None
         if resume_text is not None:
+            from matcher.extract import Extractor
+
             extractor = Extractor(taxonomy, cache_dir=settings.nlp_cache_dir)
             extraction = extractor.extract("resume", resume_text)
         facts = build_facts(candidate, taxonomy, Normalizer(taxonomy), extraction)
         try:
-            with Warehouse(wh_path).reader() as reader:
-                postings = reader.open_postings()
+            data = candidate_report(settings, facts, wh_path, top)
+        except ScoringConfigError as exc:
+            fail(str(exc))
         except WarehouseError as exc:
             fail(f"{exc} (run `make demo` or `tpm-match nightly` to build it)")
-        data = build_report(facts, postings, taxonomy, config, top or settings.top_k)
         if fmt is Format.text and out is None:
-            import sys
-
             from matcher.report.text import render_text
 
             typer.echo(render_text(data, color=sys.stdout.isatty()), nl=False)

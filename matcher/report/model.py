@@ -1,8 +1,9 @@
 """The candidate's match report as data: built by pure functions, rendered by the others.
 
 `build_report` scores the candidate against every open posting (vectorised), explains the
-best `top` with `scoring.score_pair`, attaches each matched / missing requirement's
-evidence sentence, and adds the gap analysis, the guidance and the chart data.
+best `top` with `pair.score_pair` (or takes them as stored by the nightly run, when the
+caller passes them), attaches each matched / missing requirement's evidence sentence, and
+adds the gap analysis, the guidance and the chart data.
 `report_to_dict` gives the JSON contract:
 `{"candidate", "matches": [{"posting_id", "title", "company", "url", "score", "breakdown",
 "matched", "missing_required", "missing_preferred"}], "gaps", "guidance"}`.
@@ -19,7 +20,7 @@ import numpy as np
 
 from matcher.gaps import Gap, find_gaps, rounded
 from matcher.guidance import Guidance, build_guidance
-from matcher.models import Extraction, Posting
+from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import COMPONENTS, ScoringConfig
 from matcher.scoring.kernel import prepare, score_matrix
@@ -118,15 +119,25 @@ def build_report(
     config: ScoringConfig,
     top: int = 20,
     gaps_limit: int = 15,
+    stored: Sequence[Match] | None = None,
 ) -> Report:
-    """Everything the report shows, for one candidate over the open postings."""
+    """Everything the report shows, for one candidate over the open postings.
+
+    `stored`: the candidate's best matches as stored, best first (see
+    `topk.stored_ranking`); they are shown as they are instead of being explained again.
+    """
     prep = prepare([candidate], postings, taxonomy, config) if postings else None
     scores = rounded(score_matrix(prep, config)[0]) if prep else np.zeros(0)
-    order = sorted(range(len(postings)), key=lambda j: (-scores[j], postings[j][0].id))[:top]
+    if stored is None:
+        order = sorted(range(len(postings)), key=lambda j: (-scores[j], postings[j][0].id))[:top]
+        explained = [score_pair(candidate, *postings[j], taxonomy, config) for j in order]
+    else:
+        index = {p.id: j for j, (p, _) in enumerate(postings)}
+        explained = list(stored[:top])
+        order = [index[m.posting_id] for m in explained]
     matches: list[MatchView] = []
-    for rank, j in enumerate(order, start=1):
-        posting, ext = postings[j]
-        match = score_pair(candidate, posting, ext, taxonomy, config)
+    for rank, (j, match) in enumerate(zip(order, explained, strict=True), start=1):
+        posting = postings[j][0]
         asks = {a.concept_id: a for a in prep.asks[j]} if prep else {}
         matches.append(
             MatchView(

@@ -19,7 +19,7 @@ import scipy.sparse as sp
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
-from matcher.scoring.pair import AskRow, _field_match, annual_amount, place_matches
+from matcher.scoring.pair import AskRow, annual_amount, field_match, place_matches
 from matcher.taxonomy import Taxonomy
 
 MODE_REMOTE, MODE_ONSITE, MODE_UNKNOWN, MODE_NONE = 0, 1, 2, -1
@@ -338,7 +338,7 @@ class Tables:
 def build_tables(cm: CandidateMatrix, pm: PostingMatrix, config: ScoringConfig) -> Tables:
     """Field matches and place matches per unique value pair, and the credit tables."""
     field_ok = np.array(
-        [[not fs or _field_match(f, list(fs)) for fs in pm.fieldsets] for f in cm.fields], bool
+        [[not fs or field_match(f, list(fs)) for fs in pm.fieldsets] for f in cm.fields], bool
     ).reshape(len(cm.fields), len(pm.fieldsets))
     place = np.array(
         [[place_matches(a, b) for b in pm.locations] for a in cm.locations], bool

@@ -19,24 +19,16 @@ from functools import lru_cache
 
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
-from matcher.scoring.config import (
-    COMPONENTS,
-    ScoringConfig,
-    ScoringConfigError,
-    load_scoring_config,
-)
+from matcher.scoring.config import COMPONENTS, ScoringConfig
 from matcher.taxonomy import Taxonomy, normalize_alias
 
 __all__ = [
     "Ask",
-    "ScoringConfig",
-    "ScoringConfigError",
     "annual_amount",
     "component_credits",
     "concept_years_credit",
     "credential_penalty",
     "final_score",
-    "load_scoring_config",
     "location_case",
     "place_matches",
     "posting_ask_rows",
@@ -194,7 +186,8 @@ def _salary_credit(c: CandidateFacts, p: Posting, config: ScoringConfig) -> floa
     return max(0.0, 1.0 - (desired - top) / (desired * config.salary.tolerance))
 
 
-def _field_match(candidate_field: str | None, fields: list[str]) -> bool:
+def field_match(candidate_field: str | None, fields: list[str]) -> bool:
+    """True when the candidate's degree field contains, or is contained in, one of `fields`."""
     if not candidate_field:
         return False
     mine = normalize_alias(candidate_field)
@@ -208,7 +201,7 @@ def _degree_credit(c: CandidateFacts, e: Extraction, config: ScoringConfig) -> f
     mine = config.degree.ranks.get(c.degree_level, 0) if c.degree_level else 0  # type: ignore[call-overload]
     if mine >= config.degree.ranks[degree.level]:  # type: ignore[index]
         fields = [f for f in degree.fields if f]
-        if fields and not _field_match(c.degree_field, fields):
+        if fields and not field_match(c.degree_field, fields):
             return config.degree.field_mismatch_credit
         return 1.0
     credit = config.degree.missing_credit

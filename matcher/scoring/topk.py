@@ -11,7 +11,7 @@ candidate facts (`profile_hash`) and the same taxonomy and scoring config
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -187,6 +187,31 @@ def reusable(
         and s.posting_hash == posting_hashes.get(s.match.posting_id)
     }
     return same, profiles
+
+
+def stored_ranking(
+    stored: Iterable[StoredMatch],
+    candidate: CandidateFacts,
+    postings: Sequence[tuple[Posting, Extraction]],
+    context: str,
+    top: int,
+    top_k: int,
+) -> list[Match] | None:
+    """The candidate's best `top` stored matches, best first, if they can stand for a scoring.
+
+    They can when every stored row of the candidate is `reusable` (same facts, postings,
+    taxonomy and config) and they hold the best `top`: the stored ranks are the
+    candidate's true ranks up to the `top_k` the nightly run kept. None otherwise: the
+    caller scores the candidate anew.
+    """
+    rows = [s for s in stored if s.match.candidate_id == candidate.candidate_id]
+    known, _ = reusable(rows, [candidate], postings, context)
+    if not rows or len(known) != len(rows) or top > top_k:
+        return None
+    ranked = sorted(known.values(), key=lambda m: (m.rank or 0, m.posting_id))
+    if len(ranked) < min(top, len(postings)):
+        return None
+    return ranked[:top]
 
 
 def score_all(
