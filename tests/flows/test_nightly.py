@@ -84,7 +84,7 @@ def test_demo_run_then_a_second_run_with_no_changes(
     assert stages["extract"]["loaded"] == DEMO_KEPT
     assert stages["load"]["new"] == DEMO_KEPT
     assert stages["score"]["candidates"] == 1
-    assert stages["score"]["matches"] > 0
+    assert stages["score"]["matches"] == stages["score"]["explained"] > 0
     assert set(first["source_counts"]) == {s.key for s in board.sources()}
     counts = _counts(flow_settings)
     assert counts["open"] == DEMO_KEPT
@@ -111,6 +111,8 @@ def test_demo_run_then_a_second_run_with_no_changes(
     assert second["stage_counts"]["extract"]["extracted"] == 0
     assert second["stage_counts"]["load"]["unchanged"] == DEMO_KEPT
     assert second["stage_counts"]["load"]["new"] == second["stage_counts"]["load"]["changed"] == 0
+    score = second["stage_counts"]["score"]  # nothing changed: every explanation is reused
+    assert score["explained"] == 0 and score["reused"] == score["matches"]
     after = _counts(flow_settings)
     assert {k: v for k, v in after.items() if k != "runs"} == {
         k: v for k, v in counts.items() if k != "runs"
