@@ -53,7 +53,7 @@ def test_malformed_lines_are_reported_skipped_and_fail_the_run() -> None:
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
     assert "line 2: not valid JSON" in result.stderr
     assert "line 3: expected a JSON object" in result.stderr
-    assert "line 4: field 'id' is missing" in result.stderr
+    assert "line 4: field 'id': missing" in result.stderr
     assert "line 5: no text" in result.stderr
     assert "line 6" not in result.stderr  # a blank line is not an error
 
