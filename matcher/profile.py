@@ -23,10 +23,11 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from matcher.models import Extraction
-from matcher.taxonomy import Taxonomy, normalize_alias
+from matcher.taxonomy import DegreeLevel, Taxonomy, normalize_alias
 
-RemotePref = Literal["remote", "hybrid", "onsite", "any"]
-DegreeLevelName = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+#: A candidate's remote preferences (the one list; scoring.yaml has a row for each).
+REMOTE_PREFS: tuple[str, ...] = ("remote", "hybrid", "onsite", "any")
+RemotePref = Literal[REMOTE_PREFS]  # type: ignore[valid-type]
 RESUME_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf")
 
 
@@ -54,7 +55,7 @@ class SkillEntry(_Strict):
 
 
 class DegreeSpec(_Strict):
-    level: DegreeLevelName
+    level: DegreeLevel
     field: str | None = None
 
 

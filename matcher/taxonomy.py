@@ -16,14 +16,22 @@ import re
 from collections import Counter
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 Kind = Literal["skill", "method", "tool", "credential", "degree", "domain", "level"]
-KINDS: tuple[str, ...] = ("skill", "method", "tool", "credential", "degree", "domain", "level")
-DegreeLevel = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+KINDS: tuple[str, ...] = get_args(Kind)
+#: The degree levels (the one list), lowest first; an MBA ranks with a master's.
+DEGREE_LEVEL_ORDER: dict[str, int] = {
+    "associate": 0,
+    "bachelor": 1,
+    "master": 2,
+    "mba": 2,
+    "doctorate": 3,
+}
+DegreeLevel = Literal[tuple(DEGREE_LEVEL_ORDER)]  # type: ignore[valid-type]
 
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
 _SPACE_RE = re.compile(r"[\s\-_/]+")
