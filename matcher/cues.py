@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from matcher.text import fold
+
 DEFAULT_CUES_PATH = Path(__file__).with_name("cues.yaml")
 
 #: Section and sentence kinds the cue file may name.
@@ -23,15 +25,6 @@ SENTENCE_KINDS: tuple[str, ...] = ("negated", "preferred", "required")
 
 class CuesError(ValueError):
     """A cue file that cannot be used; the message names the file and the key."""
-
-
-def fold(text: str) -> str:
-    """Fold case and typographic quotes so cues compare as a reader would.
-
-    >>> fold("What You’ll Need")
-    "what you'll need"
-    """
-    return text.replace("\u2019", "'").replace("\u2018", "'").casefold()
 
 
 def phrase_regex(phrases: list[str]) -> re.Pattern[str]:

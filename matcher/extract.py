@@ -32,7 +32,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from matcher.cues import Cues, fold, load_cues
+from matcher.cues import Cues, load_cues
 from matcher.degree import DegreeHit, DegreeSummarizer
 from matcher.levels import LevelFinder
 from matcher.models import Extraction, Requirement
@@ -49,7 +49,7 @@ from matcher.sections import (
 )
 from matcher.sentences import SentenceIndex
 from matcher.taxonomy import Concept, Taxonomy
-from matcher.text import html_to_text, looks_like_html
+from matcher.text import fold, html_to_text, looks_like_html
 from matcher.years import YearsFinder
 
 #: Kinds that describe the posting rather than ask for something.

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Protocol
 
-from matcher.taxonomy import Taxonomy, normalize_alias
+from matcher.taxonomy import Taxonomy
+from matcher.text import normalize_alias
 
 
 class NormalizerLike(Protocol):

@@ -21,6 +21,8 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from matcher.text import normalize_alias
+
 Kind = Literal["skill", "method", "tool", "credential", "degree", "domain", "level"]
 KINDS: tuple[str, ...] = get_args(Kind)
 #: The degree levels (the one list), lowest first; an MBA ranks with a master's.
@@ -34,20 +36,10 @@ DEGREE_LEVEL_ORDER: dict[str, int] = {
 DegreeLevel = Literal[tuple(DEGREE_LEVEL_ORDER)]  # type: ignore[valid-type]
 
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
-_SPACE_RE = re.compile(r"[\s\-_/]+")
 
 
 class TaxonomyError(ValueError):
     """A taxonomy file that cannot be used; the message says where and how to fix it."""
-
-
-def normalize_alias(text: str) -> str:
-    """Fold case, hyphens, slashes and runs of space so aliases compare as a reader would.
-
-    >>> normalize_alias("MS-Project") == normalize_alias("ms  project")
-    True
-    """
-    return _SPACE_RE.sub(" ", text.casefold()).strip()
 
 
 class _Strict(BaseModel):
