@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
@@ -119,9 +120,7 @@ class Extractor:
         if n_process > 1:
             yield from extract_parallel(
                 items,
-                taxonomy=self.taxonomy,
-                cache_dir=self.cache_dir,
-                cues=self.cues,
+                build=partial(Extractor, self.taxonomy, cache_dir=self.cache_dir, cues=self.cues),
                 n_process=n_process,
                 batch_size=batch_size,
             )
