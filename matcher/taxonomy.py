@@ -5,7 +5,7 @@ here. Loading validates the file with pydantic and turns every problem into a
 `TaxonomyError` that names the entry (by id, or by position when the id is missing)
 and the field, e.g.::
 
-    skills_taxonomy.yaml: concept 'tool.jira' (entry 12), field 'kind':
+    skills_taxonomy.yaml: concept 'tool.acme_tracker' (entry 12), field 'kind':
     Input should be 'skill', 'method', ... -- fix the value and run `tpm-match taxonomy check`
 """
 
