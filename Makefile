@@ -1,4 +1,4 @@
-# The two commands a newcomer needs: `make demo` and `make test`.
+# The two commands a newcomer needs: `make demo` and `make test` (`make test-fast` while editing).
 # Both install what they need on first use (a virtualenv from the locked requirements).
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint format browser bench clean
+.PHONY: install demo test test-fast lint format browser bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## The unit tier: everything but the tests marked slow (servers, subprocesses, Prefect,
+## Chromium); under a minute. `make test` is the full suite.
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .
