@@ -9,9 +9,9 @@ killed at any point leaves the published file untouched, and the next load repla
 stale staging file. One load at a time: a lock file (`NAME.lock`, flock) guards staging.
 
 The staging file is written in an explicit DuckDB storage format (`storage_version`), so
-older DuckDB builds (the CLI, BI tools) can read the published file. A published file in
-a newer format than that is rewritten into a fresh staging file (`COPY FROM DATABASE`)
-instead of being copied: the next load migrates it.
+older DuckDB builds (the CLI, BI tools) can read the published file. A copy in a newer
+format than that is rewritten into a fresh staging file (`COPY FROM DATABASE`): the next
+load migrates a published file written by a newer default.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ class Warehouse:
         self.storage_version = storage_version
         self.staging_path = self.path.with_name(self.path.name + ".staging")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        # a copy of a published file in a newer storage format, while it is rewritten
+        self.rewrite_path = self.path.with_name(self.path.name + ".staging-source")
 
     def _wal(self, path: Path) -> Path:
         return path.with_name(path.name + ".wal")
@@ -113,6 +115,7 @@ class Warehouse:
     def _clear_staging(self) -> None:
         _remove(self.staging_path)
         _remove(self._wal(self.staging_path))
+        _remove(self.rewrite_path)
 
     @contextmanager
     def staging(self, run_id: str) -> Iterator[Staging]:
@@ -151,29 +154,32 @@ class Warehouse:
     def _open_staging(self) -> duckdb.DuckDBPyConnection:
         """A connection whose current database is the staging file, in `storage_version`.
 
-        The published file is copied byte for byte when its format is no newer than
-        `storage_version` (attaching raises an older one); otherwise it is rewritten.
+        The published file is copied byte for byte (DuckDB never opens it here, so no
+        reader's lock can stop a load). A copy in a format no newer than `storage_version`
+        is used as is (attaching raises an older one); a newer one is rewritten into a
+        fresh staging file.
         """
-        version_tuple(self.storage_version)  # a clear error for a malformed setting
+        wanted = version_tuple(self.storage_version)  # a clear error for a malformed setting
         con = duckdb.connect()
         try:
-            rewrite = False
+            source: Path | None = None
             if self.path.exists():
-                con.execute(statement("attach_read_only"), {"path": str(self.path)})
+                shutil.copyfile(self.path, self.staging_path)
+                con.execute(statement("attach_read_only"), {"path": str(self.staging_path)})
                 found = storage_format(con, "published")
-                rewrite = found is None or version_tuple(found) > version_tuple(
-                    self.storage_version
-                )
-                if not rewrite:
-                    con.execute(statement("detach_published"))
-                    shutil.copyfile(self.path, self.staging_path)
+                con.execute(statement("detach_published"))
+                if found is None or version_tuple(found) > wanted:
+                    source = self.rewrite_path
+                    os.replace(self.staging_path, source)
             con.execute(
                 statement("attach_staging"),
                 {"path": str(self.staging_path), "storage_version": self.storage_version},
             )
-            if rewrite:
+            if source is not None:
+                con.execute(statement("attach_read_only"), {"path": str(source)})
                 con.execute(statement("copy_published_to_staging"))
                 con.execute(statement("detach_published"))
+                _remove(source)
             con.execute(statement("use_staging"))
         except BaseException:
             con.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -52,7 +53,7 @@ def test_a_newer_warehouse_is_rewritten_in_the_configured_format(tmp_path, taxon
         st.load_postings([make_posting("lever:new", 1)], crawled_ok={}, seen_at=DAY2)
         st.publish()
     assert published_format(wh) == "v1.0.0+"
-    assert not wh.staging_path.exists()
+    assert not wh.staging_path.exists() and not wh.rewrite_path.exists()
     with wh.reader() as rd:
         after = {t: rd.con.table(t).fetchall() for t in rd.tables()}
         assert {p.id for p, _ in rd.open_postings()} == {
@@ -102,3 +103,33 @@ def test_the_duckdb_cli_opens_the_published_file_read_only(demo_wh):
         timeout=60,
     )
     assert write.returncode != 0 and "read-only" in write.stderr
+
+
+@pytest.mark.slow
+def test_a_load_does_not_need_a_lock_on_the_published_file(demo_wh):
+    """Another process holding the published file read-write (a stray session) stops no load."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_READ_WRITE, str(demo_wh.path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with demo_wh.staging("next") as st:
+            st.load_postings([make_posting("lever:new", 1)], crawled_ok={}, seen_at=DAY2)
+            st.publish()
+    finally:
+        holder.communicate("\n", timeout=30)
+    with demo_wh.reader() as rd:
+        assert len(rd.open_postings()) == 3
+
+
+HOLD_READ_WRITE = """
+import sys
+import duckdb
+
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
+"""
