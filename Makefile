@@ -1,5 +1,6 @@
 # The two commands a newcomer needs: `make demo` and `make test` (`make test-fast` while editing).
-# Both install what they need on first use (a virtualenv from the locked requirements).
+# Both install what they need on first use (a virtualenv from the locked requirements,
+# with the DuckDB command-line program as .venv/bin/duckdb).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -15,6 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@test -x $(BIN)/duckdb || { echo "$(BIN)/duckdb is missing: the duckdb-cli package did not install"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
