@@ -109,6 +109,8 @@ class Requirement:
     start: int
     end: int
     years: float | None = None
+    #: Shared by the members of one alternative group ("PMP or PgMP"); None alone.
+    group: int | None = None
 
 
 @dataclass(slots=True)
