@@ -34,6 +34,7 @@ REQUIREMENT_SCHEMA = pa.schema(
         ("evidence", pa.string()),
         ("start_offset", pa.int32()),
         ("end_offset", pa.int32()),
+        ("alt_group", pa.int32()),
     ]
 )
 
@@ -76,7 +77,14 @@ def _describe_requirement(seq: int, r: Any) -> str:
             return f"{where} field {name!r}: expected a non-negative integer"
     if r.end < r.start:
         return f"{where}: end {r.end} is before start {r.start}"
+    if not _is_group(r.group):
+        return f"{where} field 'group': expected a positive integer or null"
     return f"{where} field 'years': expected a non-negative number"
+
+
+def _is_group(value: Any) -> bool:
+    """An alternative group number: None, or an integer from 1 (not a bool)."""
+    return value is None or (type(value) is int and value >= 1)
 
 
 def _requirement_rows(ext: Extraction) -> list[tuple[Any, ...]]:
@@ -85,7 +93,7 @@ def _requirement_rows(ext: Extraction) -> list[tuple[Any, ...]]:
     for seq, r in enumerate(ext.requirements):
         try:
             cid, name, kind, required, evidence = r.id, r.name, r.kind, r.required, r.evidence
-            start, end, years = r.start, r.end, r.years
+            start, end, years, group = r.start, r.end, r.years, r.group
         except AttributeError:
             raise RowError(f"requirements[{seq}]: not a requirement ({type(r).__name__})") from None
         if not (
@@ -98,9 +106,10 @@ def _requirement_rows(ext: Extraction) -> list[tuple[Any, ...]]:
             and type(end) is int
             and 0 <= start <= end
             and (years is None or (type(years) in NUMBER and years >= 0))
+            and _is_group(group)
         ):
             raise RowError(_describe_requirement(seq, r))
-        out.append((pid, seq, cid, name, kind, required, years, evidence, start, end))
+        out.append((pid, seq, cid, name, kind, required, years, evidence, start, end, group))
     return out
 
 

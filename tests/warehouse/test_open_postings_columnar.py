@@ -22,9 +22,9 @@ def _reference(con: duckdb.DuckDBPyConnection, name: str) -> list[tuple[Posting,
 
     reqs: dict[str, list[Requirement]] = {}
     for r in con.execute(statement("select_open_requirements")).fetchall():
-        pid, cid, cname, kind, required, evidence, start, end, years = r
+        pid, cid, cname, kind, required, evidence, start, end, years, group = r
         reqs.setdefault(pid, []).append(
-            Requirement(cid, cname, kind, required, evidence, start, end, years)
+            Requirement(cid, cname, kind, required, evidence, start, end, years, group)
         )
     out = []
     for row in con.execute(statement(name)).fetchall():
@@ -71,8 +71,17 @@ def _varied_warehouse(wh: Warehouse, taxonomy) -> list[Posting]:
     ]  # fmt: skip
     jira = Requirement("tool.jira", "Jira", "tool", True, "Jira", 0, 4)
     agile = Requirement("method.agile", "Agile", "methodology", False, "Agile", 10, 15, 2.5)
+    scrum = Requirement("method.scrum", "Scrum", "method", True, "Scrum or Kanban", 20, 25, None, 1)
+    kanban = Requirement(
+        "method.kanban", "Kanban", "method", True, "Scrum or Kanban", 29, 35, 2.0, 1
+    )
     exts = [
-        Extraction(postings[0].id, [jira, agile, jira], 5.0, Degree("bachelor", ["cs", "ee"])),
+        Extraction(
+            postings[0].id,
+            [jira, agile, jira, scrum, kanban],
+            5.0,
+            Degree("bachelor", ["cs", "ee"]),
+        ),
         Extraction(postings[1].id, [agile], None, Degree(None, [], False, True), "level.senior"),
         Extraction(postings[2].id, [], 3.0, None, None),
         Extraction(postings[4].id, [jira], 1.0),
@@ -107,10 +116,12 @@ def test_columnar_read_equals_the_row_by_row_read(wh: Warehouse, taxonomy) -> No
     assert ids == sorted(p.id for p in postings if not p.id.endswith((":5", ":6")))
     by_id = {p.id: e for p, e in got}
     assert by_id["greenhouse:beta:4"].requirements == []
-    assert [r.id for r in by_id["lever:acme:1"].requirements] == [
-        "tool.jira",
-        "method.agile",
-        "tool.jira",
+    assert [(r.id, r.group) for r in by_id["lever:acme:1"].requirements] == [
+        ("tool.jira", None),
+        ("method.agile", None),
+        ("tool.jira", None),
+        ("method.scrum", 1),
+        ("method.kanban", 1),
     ]
 
 
