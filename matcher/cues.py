@@ -60,6 +60,11 @@ class AlternativeCues:
     example_openers: re.Pattern[str]
     #: Matched at the start of the text after a list's last member.
     closers: re.Pattern[str]
+    #: The list runs on past its first (`before`) or last (`after`) concept member.
+    run_on_before: re.Pattern[str]
+    run_on_after: re.Pattern[str]
+    #: Matched at the start of the text after a list's last member: the list ends there.
+    list_end: re.Pattern[str]
 
     def joiner(self, between: str) -> str | None:
         """What joins two list members: "or", "and", "," (undecided) or None (no list).
@@ -118,6 +123,11 @@ def _strings(data: dict[str, Any], key: str, origin: str) -> list[str]:
     return value
 
 
+def _marks(raw: dict[str, Any], key: str, where: str) -> str:
+    """An alternation of punctuation marks as written (no word boundaries)."""
+    return "|".join(re.escape(fold(m)) for m in _strings(raw, key, where)) or "(?!x)x"
+
+
 def _alternatives(data: dict[str, Any], origin: str) -> AlternativeCues:
     """Compile the `alternatives` block (see cues.yaml)."""
     raw = data.get("alternatives", {})
@@ -129,6 +139,7 @@ def _alternatives(data: dict[str, Any], origin: str) -> AlternativeCues:
         return phrase_regex(_strings(raw, key, where)).pattern
 
     joiners = "|".join(body(k) for k in ("or_joiners", "and_joiners", "fillers"))
+    marks = _marks(raw, "run_on", where)
     return AlternativeCues(
         or_joiners=re.compile(body("or_joiners")),
         and_joiners=re.compile(body("and_joiners")),
@@ -136,6 +147,9 @@ def _alternatives(data: dict[str, Any], origin: str) -> AlternativeCues:
         openers=re.compile(rf"(?:{body('openers')})\s*:?\s*$"),
         example_openers=re.compile(rf"(?:{body('example_openers')})\s*:?\s*$"),
         closers=re.compile(rf"\s*,?\s*(?:{body('closers')})"),
+        run_on_before=re.compile(rf"(?:{marks})\s*$"),
+        run_on_after=re.compile(rf"\s*(?:{marks})"),
+        list_end=re.compile(rf"\s*(?:{_marks(raw, 'list_ends', where)}|$)"),
     )
 
 

@@ -8,8 +8,11 @@ Two concept spans next to each other in one sentence form a list when only joine
 fillers (`cues.yaml`, `alternatives`) stand between them. A list's "or" joiners make
 alternatives; an undecided comma takes the kind of the next joiner to its right, else an
 "or" closer after the last member ("or similar", "etc.") or an example opener before the
-first ("such as") makes it "or". An opener such as "one of" or "either" makes the whole
-list alternatives. A required concept and a preferred one never share a group.
+first ("such as", when the list ends at its last member) makes it "or". An opener such
+as "one of" or "either" makes the whole list alternatives. A required concept and a
+preferred one never share a group, and a slash list that runs on past its concepts
+("scope/tradeoffs/dependencies/release readiness") is a list of duties, not
+alternatives.
 """
 
 from __future__ import annotations
@@ -98,7 +101,10 @@ def alternative_groups(
         first, last = members[chain[0]], members[chain[-1]]
         before = fold(text[first.sentence_start : first.start])
         after = fold(text[last.end : last.sentence_end])
-        or_list = bool(cues.closers.match(after) or cues.example_openers.search(before))
+        if cues.run_on_before.search(before) or cues.run_on_after.match(after):
+            continue
+        examples = cues.example_openers.search(before) and cues.list_end.match(after)
+        or_list = bool(cues.closers.match(after) or examples)
         kinds = resolve(
             joiners,
             default="or" if or_list else "and",

@@ -41,6 +41,9 @@ def grouped(out: Extraction) -> list[set[str]]:
         ),
         ("Tools such as Jira, Asana, or similar", [{"tool.jira", "tool.asana"}]),
         ("Tools such as Jira, Asana", [{"tool.jira", "tool.asana"}]),
+        ("Tools (e.g. Jira, Asana) daily", [{"tool.jira", "tool.asana"}]),
+        ("Areas such as roadmap, coaching team members", []),
+        ("Areas including roadmap, coaching", []),
         ("Jira, Asana etc.", [{"tool.jira", "tool.asana"}]),
         ("PMP and CSM", []),
         ("Both PMP and CSM", []),
@@ -52,6 +55,9 @@ def grouped(out: Extraction) -> list[set[str]]:
         ("Jira or similar tools", []),
         ("Jira/Confluence and Slack", [{"tool.jira", "tool.confluence"}]),
         ("AWS or Azure, and Jira", [{"tool.aws", "tool.azure"}]),
+        ("AWS/GCP/Azure", [{"tool.aws", "tool.azure", "tool.gcp"}]),
+        ("Delivery (scope/tradeoffs/dependencies/release readiness)", []),
+        ("Own tradeoffs/Jira/Confluence", []),
     ],
 )
 def test_cues_make_or_lists_groups(ex: Extractor, line: str, expected: list[set[str]]) -> None:
