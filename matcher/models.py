@@ -188,6 +188,8 @@ class Requirement:
     start: Offset
     end: Offset
     years: Number | None = None
+    #: Shared by the members of one alternative group ("PMP or PgMP"); None alone.
+    group: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
 @dataclass(slots=True)

@@ -27,6 +27,7 @@ REQUIREMENT_SCHEMA = pa.schema(
         ("evidence", pa.string()),
         ("start_offset", pa.int32()),
         ("end_offset", pa.int32()),
+        ("alt_group", pa.int32()),
     ]
 )
 
@@ -59,9 +60,10 @@ MATCH_SCHEMA = pa.schema(
 def _requirement_rows(ext: Extraction) -> list[tuple[Any, ...]]:
     """A checked extraction's requirements as rows in REQUIREMENT_SCHEMA order."""
     return [
-        (ext.id, seq, r.id, r.name, r.kind, r.required, r.years, r.evidence, r.start, r.end)
+        (ext.id, seq, r.id, r.name, r.kind, r.required, r.years, r.evidence, r.start, r.end,
+         r.group)
         for seq, r in enumerate(ext.requirements)
-    ]
+    ]  # fmt: skip
 
 
 def _extraction_row(ext: Extraction) -> dict[str, Any]:

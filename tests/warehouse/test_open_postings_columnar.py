@@ -24,8 +24,17 @@ def _varied_warehouse(wh: Warehouse, taxonomy) -> tuple[list[Posting], list[Extr
     ]  # fmt: skip
     jira = Requirement("tool.jira", "Jira", "tool", True, "Jira", 0, 4)
     agile = Requirement("method.agile", "Agile", "methodology", False, "Agile", 10, 15, 2.5)
+    scrum = Requirement("method.scrum", "Scrum", "method", True, "Scrum or Kanban", 20, 25, None, 1)
+    kanban = Requirement(
+        "method.kanban", "Kanban", "method", True, "Scrum or Kanban", 29, 35, 2.0, 1
+    )
     exts = [
-        Extraction(postings[0].id, [jira, agile, jira], 5.0, Degree("bachelor", ["cs", "ee"])),
+        Extraction(
+            postings[0].id,
+            [jira, agile, jira, scrum, kanban],
+            5.0,
+            Degree("bachelor", ["cs", "ee"]),
+        ),
         Extraction(postings[1].id, [agile], None, Degree(None, [], False, True), "level.senior"),
         Extraction(postings[2].id, [], 3.0, None, None),
         Extraction(postings[4].id, [jira], 1.0),
@@ -69,10 +78,12 @@ def test_columnar_read_gives_back_what_was_loaded(wh: Warehouse, taxonomy) -> No
     assert [e for _, e in without_text] == [e for _, e in got]
     first, first_ext = got[open_ids.index("lever:acme:1")]
     assert type(first.salary_min) is float and type(first_ext.requirements[0].start) is int
-    assert [r.id for r in ext_by_id["lever:acme:1"].requirements] == [
-        "tool.jira",
-        "method.agile",
-        "tool.jira",
+    assert [(r.id, r.group) for r in first_ext.requirements] == [
+        ("tool.jira", None),
+        ("method.agile", None),
+        ("tool.jira", None),
+        ("method.scrum", 1),
+        ("method.kanban", 1),
     ]
 
 
