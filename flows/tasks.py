@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
@@ -26,6 +25,7 @@ from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
 from matcher.scoring.topk import Scored, StoredMatch, context_hash, score_all
 from matcher.taxonomy import Taxonomy
+from matcher.wire import WireError, parse_line
 
 if TYPE_CHECKING:
     from matcher.extract import Extractor
@@ -101,9 +101,8 @@ def read_postings(path: Path) -> ReadResult:
             if not line.strip():
                 continue
             try:
-                data = orjson.loads(line)  # ValueError on bad JSON or bad UTF-8
-                out.postings.append(Posting.from_dict(data))
-            except (ValueError, TypeError, KeyError) as exc:
+                out.postings.append(parse_line(Posting, line))
+            except WireError as exc:
                 out.errors.append(f"{path}:{number}: not a posting ({exc})")
     return out
 

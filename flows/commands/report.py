@@ -19,25 +19,13 @@ import typer
 
 from flows.commands.common import err_console, fail, settings_of
 from flows.settings import Settings
+from matcher.report import FORMATS, SUFFIXES
 
 if TYPE_CHECKING:
     from matcher.profile import CandidateFacts
     from matcher.report import Report
 
-
-class Format(StrEnum):
-    text = "text"
-    md = "md"
-    html = "html"
-    json = "json"
-
-
-SUFFIXES: dict[Format, str] = {
-    Format.html: ".html",
-    Format.md: ".md",
-    Format.text: ".txt",
-    Format.json: ".json",
-}
+Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 def candidate_report(
@@ -84,7 +72,7 @@ def registered_facts(settings: Settings, candidate_id: str) -> CandidateFacts:
     return facts[0]
 
 
-def report_path(settings: Settings, candidate_id: str, fmt: Format = Format.html) -> Path:
+def report_path(settings: Settings, candidate_id: str, fmt: str = "html") -> Path:
     """Where a registered candidate's report goes by default: `reports/<id>.html`.
 
     >>> str(report_path(Settings(reports_dir="r"), "ada-1234"))
@@ -101,7 +89,7 @@ def write_report(
 
     if fmt not in SUFFIXES:
         raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(SUFFIXES)}")
-    target = out_path or report_path(settings, candidate_id, Format(fmt))
+    target = out_path or report_path(settings, candidate_id, fmt)
     text = render(candidate_report(settings, registered_facts(settings, candidate_id)), fmt)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
