@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from matcher.profile import REMOTE_PREFS as REMOTE_PREFS  # re-exported for scoring_prep
+from matcher.profile import REMOTE_PREFS as REMOTE_PREFS  # re-exported for scoring.matrices
 from matcher.taxonomy import KINDS, DegreeLevel
 
 COMPONENTS: tuple[str, ...] = (

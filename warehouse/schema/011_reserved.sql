@@ -1,2 +1,0 @@
--- Version 11 is the crawl branch's migration (issue #12); this placeholder only keeps the
--- numbers without gaps on this branch. Drop it when that migration is merged.
