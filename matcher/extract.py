@@ -22,6 +22,10 @@ What it does with the spans the `tpm_taxonomy` component finds:
 
 Offsets (`start`/`end`) are character offsets into the text the extractor worked on:
 the input itself, or `html_to_text(input)` when the input is HTML.
+
+Length limit: the text worked on is cut to `MAX_TEXT_CHARS` (1,000,000 characters,
+spaCy's `nlp.max_length`; a real posting or résumé is a few thousand), at the last line
+break before the limit, so an oversized text never raises spaCy's E088.
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ from matcher.taxonomy import Concept, Taxonomy
 from matcher.text import fold, html_to_text, looks_like_html
 from matcher.years import YearsFinder
 
+#: The longest text the extractor works on (spaCy's `nlp.max_length`); longer is cut.
+MAX_TEXT_CHARS = 1_000_000
+
 #: Kinds that describe the posting rather than ask for something.
 _NOT_REQUIREMENTS = frozenset({"level"})
 
@@ -78,6 +85,21 @@ class _Hit:
     group: int | None = None
 
 
+def cut_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`text` when within `limit` characters, else cut at the last line break before it.
+
+    >>> cut_text("Jira\\nPMP\\nSQL", limit=9)
+    'Jira\\nPMP'
+    >>> cut_text("JiraPMPSQL", limit=4)
+    'Jira'
+    """
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    cut = head.rfind("\n")
+    return head[:cut] if cut > 0 else head
+
+
 class Extractor:
     """Extracts taxonomy concepts, years, degree and level from postings or résumés."""
 
@@ -92,6 +114,7 @@ class Extractor:
         self.cache_dir = cache_dir
         self.cues = cues if cues is not None else load_cues()
         self.nlp: Language = load_or_build(taxonomy, cache_dir)
+        self.nlp.max_length = MAX_TEXT_CHARS
         self._by_id = taxonomy.by_id
         self._years = YearsFinder(self.cues)
         self._degree = DegreeSummarizer(taxonomy, self.cues)
@@ -99,8 +122,9 @@ class Extractor:
 
     @staticmethod
     def prepare(text: str) -> str:
-        """The text the extractor works on: HTML becomes text, one block per line."""
-        return html_to_text(text) if looks_like_html(text) else text
+        """The text the extractor works on: HTML becomes text, one block per line, cut to
+        `MAX_TEXT_CHARS` (see `cut_text`)."""
+        return cut_text(html_to_text(text) if looks_like_html(text) else text)
 
     def extract(self, posting_id: str, text: str, title: str | None = None) -> Extraction:
         """Extract one posting (text may be HTML)."""

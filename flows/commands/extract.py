@@ -3,8 +3,9 @@
 Input lines: `{"id", "title", "description"}` (the description may be HTML), or a full
 Posting line (`description_text` / `description_html`). Output lines, in input order:
 `{"id", "requirements": [...], "min_years_experience", "degree", "level"}`. A malformed
-line is reported on stderr with its line number and reason and skipped; the others still
-come out; the exit status is 1 when any line was rejected.
+line (not UTF-8, not JSON, nested too deep, no text, or a text longer than
+`matcher.extract.MAX_TEXT_CHARS`) is reported on stderr with its line number and reason
+and skipped; the others still come out; the exit status is 1 when any line was rejected.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, BinaryIO
 
 import typer
 
 from flows.commands.common import err_console, fail, settings_of
-from matcher.extract import Extractor
+from matcher.extract import MAX_TEXT_CHARS, Extractor
 from matcher.models import TextToExtract
 from matcher.taxonomy import TaxonomyError, load_taxonomy
 from matcher.wire import WireError, dump
@@ -32,22 +33,38 @@ class LineError(ValueError):
     """A JSON Lines record that cannot be extracted (the message says why)."""
 
 
-def parse_line(line: str) -> tuple[str, str, str | None]:
+def parse_line(line: bytes | str) -> tuple[str, str, str | None]:
     """One input line -> (id, text, title); raise LineError with the reason.
 
     >>> parse_line('{"id": "a", "title": "TPM", "description": "Jira"}')
     ('a', 'Jira', 'TPM')
+    >>> parse_line(b'{"id": "a", "description": "caf\\xe9"}')
+    Traceback (most recent call last):
+    ...
+    flows.commands.extract.LineError: not UTF-8 text (byte 0xe9 at offset 31)
     """
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            bad = exc.object[exc.start]
+            raise LineError(f"not UTF-8 text (byte {bad:#04x} at offset {exc.start})") from None
     try:
         item = parse_wire_line(TextToExtract, line)
     except WireError as exc:
         raise LineError(str(exc)) from None
     if item.text is None:
         raise LineError(f"no text: give one of {', '.join(repr(f) for f in TEXT_FIELDS)}")
+    if len(item.text) > MAX_TEXT_CHARS:
+        raise LineError(
+            f"text of {len(item.text):,} characters is over the limit of {MAX_TEXT_CHARS:,}"
+        )
     return item.id, item.text, item.title
 
 
-def read_items(lines: Iterable[str], rejected: list[int]) -> Iterator[tuple[str, str, str | None]]:
+def read_items(
+    lines: Iterable[bytes], rejected: list[int]
+) -> Iterator[tuple[str, str, str | None]]:
     """Valid (id, text, title) items; bad lines go to stderr and their numbers to `rejected`."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -59,11 +76,12 @@ def read_items(lines: Iterable[str], rejected: list[int]) -> Iterator[tuple[str,
             err_console.print(f"line {number}: {exc}; line skipped", highlight=False, markup=False)
 
 
-def _open(path: Path | None) -> TextIO:
+def _open(path: Path | None) -> BinaryIO:
+    """The input as bytes: each line is decoded (and a bad one reported) on its own."""
     if path is None or str(path) == "-":
-        return sys.stdin
+        return sys.stdin.buffer
     try:
-        return path.open(encoding="utf-8")
+        return path.open("rb")
     except OSError as exc:
         fail(f"{path}: cannot read ({exc.strerror})")
 
@@ -101,7 +119,7 @@ def register(app: typer.Typer) -> None:
                 sys.stdout.write(json.dumps(dump(extraction), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         finally:
-            if source is not sys.stdin:
+            if source is not sys.stdin.buffer:
                 source.close()
         if rejected:
             err_console.print(

@@ -74,3 +74,28 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["extract", str(tmp_path / "nope.jsonl")])
     assert result.exit_code == 2
     assert "nope.jsonl" in result.stderr
+
+
+def test_hostile_lines_are_reported_by_number_and_the_others_still_come_out(
+    tmp_path: Path,
+) -> None:
+    from matcher.extract import MAX_TEXT_CHARS
+
+    path = tmp_path / "in.jsonl"
+    good = lines(GOOD[0]).encode()
+    bad_utf8 = b'{"id": "u", "description": "caf\xe9 Jira"}\n'
+    too_deep = '{"id": "n", "description": "Jira", "x": ' + "[" * 5000 + "]" * 5000 + "}\n"
+    too_long = json.dumps({"id": "l", "description": "Jira " * (MAX_TEXT_CHARS // 5 + 1)})
+    path.write_bytes(
+        good + bad_utf8 + too_deep.encode() + too_long.encode() + b"\n" + lines(GOOD[1]).encode()
+    )
+    result = runner.invoke(app, ["extract", str(path)])
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    assert "line 2: not UTF-8 text (byte 0xe9" in result.stderr
+    assert "line 3: not valid JSON (recursion limit exceeded" in result.stderr
+    assert f"line 4: text of 1,000,005 characters is over the limit of {MAX_TEXT_CHARS:,}" in (
+        result.stderr
+    )
+    assert "3 line(s) rejected: 2, 3, 4" in result.stderr
+    assert len(result.stderr) < 2000  # the hostile text is not echoed back

@@ -287,3 +287,13 @@ def test_extract_many_with_two_processes(ex: Extractor) -> None:
         out = list(ex.extract_many(items, batch_size=2, n_process=2))
     assert [e.min_years_experience for e in out] == [1, 2, 3, 4, 5, 6]
     assert out == list(ex.extract_many(items, batch_size=2))
+
+
+def test_a_text_over_the_limit_is_cut_not_a_spacy_e088(ex: Extractor) -> None:
+    from matcher.extract import MAX_TEXT_CHARS
+
+    text = "Requirements\n- 5+ years with Jira\n" + "x" * MAX_TEXT_CHARS
+    assert ex.nlp.max_length == MAX_TEXT_CHARS
+    (one,) = ex.extract_many([("long", text, None)])
+    assert reqs(one) == {"tool.jira": True} and one.min_years_experience == 5
+    assert reqs(ex.extract("long", text)) == {"tool.jira": True}

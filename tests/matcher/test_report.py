@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -81,6 +82,17 @@ def test_html_is_escaped(report: Report) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Content-Security-Policy" in page
     assert not re.search(r"<(link|iframe|object|embed)\b|src=\"http|@import|url\(", page)
+
+
+def test_html_strips_control_and_bidi_characters(report: Report) -> None:
+    spoof = "Acme \u202eSPT\u202c \u2066x\u2069 \x07\x1b[2J Corp"
+    first = dataclasses.replace(report.matches[0], company=spoof, title="TPM\u200f\x00 lead")
+    page = render(dataclasses.replace(report, matches=[first, *report.matches[1:]]), "html")
+    assert not re.search(
+        r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", page
+    )
+    assert "Acme SPT x [2J Corp" in page and "TPM lead" in page  # the text itself is kept
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # still escaped after stripping
 
 
 def test_markdown_is_inert(report: Report) -> None:
