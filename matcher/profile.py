@@ -14,14 +14,24 @@ where both give a value). `build_facts` produces the `CandidateFacts` that scori
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from matcher.inputs import (
+    ECHO_CHARS,
+    InputError,
+    decode_utf8,
+    load_yaml,
+    nearest,
+    read_bounded,
+    shorten,
+)
 from matcher.levels import NormalizerLike, level_for
 from matcher.models import Extraction
 from matcher.taxonomy import DegreeLevel, Taxonomy
@@ -30,6 +40,16 @@ from matcher.taxonomy import DegreeLevel, Taxonomy
 REMOTE_PREFS: tuple[str, ...] = ("remote", "hybrid", "onsite", "any")
 RemotePref = Literal[REMOTE_PREFS]  # type: ignore[valid-type]
 RESUME_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf")
+
+#: Size limits of a profile (docs/profile.md): the file, each text, each list.
+MAX_PROFILE_BYTES = 1_000_000
+MAX_TEXT = 200
+MAX_LIST = 500
+#: Size limits of a résumé file: a PDF, and a .txt/.md (also the most text kept from a PDF).
+MAX_RESUME_PDF_BYTES = 20_000_000
+MAX_RESUME_TEXT_BYTES = 1_000_000
+#: At most this many problems are listed for one profile.
+MAX_PROBLEMS = 20
 
 
 class ProfileError(ValueError):
@@ -41,7 +61,9 @@ class ExtractorLike(Protocol):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, str_max_length=MAX_TEXT
+    )
 
 
 class SkillEntry(_Strict):
@@ -76,8 +98,8 @@ class Profile(_Strict):
     current_title: str | None = None
     location: str | None = None
     remote: RemotePref = "any"
-    skills: list[str | SkillEntry] = Field(default_factory=list)
-    certifications: list[str] = Field(default_factory=list)
+    skills: list[str | SkillEntry] = Field(default_factory=list, max_length=MAX_LIST)
+    certifications: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     degree: DegreeSpec | None = None
     salary: SalarySpec | None = None
 
@@ -93,7 +115,8 @@ _HINTS: dict[str, str] = {
     "greater_than": "must be above 0",
     "less_than_equal": "is too large",
     "string_too_short": "must not be empty",
-    "string_too_long": "is too long",
+    "string_too_long": f"is too long (at most {MAX_TEXT} characters)",
+    "too_long": f"has too many entries (at most {MAX_LIST})",
     "string_pattern_mismatch": "expected an address like name@example.com",
     "literal_error": "expected one of the allowed values",
     "extra_forbidden": "is not a profile field; remove it or fix its spelling (docs/profile.md)",
@@ -114,16 +137,44 @@ def _wanted(err: Any) -> bool:
     return True
 
 
+def _models(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (`list[str | SkillEntry]` -> [SkillEntry])."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models(arg)]
+
+
+def _field_names(parts: list[str]) -> list[str]:
+    """The valid keys of the mapping at `parts` (the profile, `degree`, a skill entry...)."""
+    model: type[BaseModel] = Profile
+    for part in parts:
+        found = model.model_fields.get(part)
+        inner = _models(found.annotation) if found is not None else []
+        if not inner:
+            break
+        model = inner[0]
+    return list(model.model_fields)
+
+
 def _format_error(origin: str, err: Any) -> str:
     parts = [str(p) for p in err["loc"]]
     # pydantic tags union branches ("constrained-str", "SkillEntry"): drop the tags.
     parts = [p for p in parts if p not in _BRANCH_TAGS and not p.startswith("function")]
-    where = ".".join(parts) or "top level"
+    where = shorten(".".join(parts) or "top level")
     hint = _HINTS.get(err["type"], err["msg"])
     if err["type"] == "literal_error":
         hint = err["msg"].replace("Input should be", "expected")
-    got = "" if err["type"] in {"missing", "extra_forbidden"} else f", got {err.get('input')!r}"
-    return f"{origin}: field {where!r}: {hint}{got}"
+    if err["type"] == "extra_forbidden":
+        fields = _field_names([p for p in parts[:-1] if not p.isdigit()])
+        guess = nearest(parts[-1], fields)
+        if guess is not None:
+            hint = f"is not a profile field; did you mean {guess!r}? (docs/profile.md)"
+    got = (
+        ""
+        if err["type"] in {"missing", "extra_forbidden"}
+        else f", got {shorten(err.get('input'))}"
+    )
+    return f"{origin}: field {where}: {hint}{got}"
 
 
 def parse_profile(raw: Any, *, origin: str = "profile") -> Profile:
@@ -137,50 +188,76 @@ def parse_profile(raw: Any, *, origin: str = "profile") -> Profile:
         return Profile.model_validate(raw)
     except ValidationError as exc:
         seen: list[str] = []
-        for err in filter(_wanted, exc.errors()):
+        errors = list(filter(_wanted, exc.errors()))
+        for err in errors:
             line = _format_error(origin, err)
             # a bad list item fails both union branches: report it once
             if line not in seen:
                 seen.append(line)
-        raise ProfileError("\n".join(seen)) from None
+        more = len(seen) - MAX_PROBLEMS
+        tail = [f"{origin}: ... and {more} more problems"] if more > 0 else []
+        raise ProfileError("\n".join(seen[:MAX_PROBLEMS] + tail)) from None
 
 
 def load_profile(path: str | Path) -> Profile:
-    """Read and validate a candidate profile YAML file."""
+    """Read and validate a candidate profile YAML file (UTF-8, at most `MAX_PROFILE_BYTES`,
+    no YAML anchors or aliases)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the profile ({exc.strerror})") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: not valid YAML: {exc}") from None
+        text = decode_utf8(read_bounded(path, MAX_PROFILE_BYTES, "profile"), path, "profile")
+        raw = load_yaml(text, path, "profile")
+    except InputError as exc:
+        raise ProfileError(str(exc)) from None
     return parse_profile(raw, origin=path.name)
 
 
+def _pdf_text(path: Path, data: bytes) -> str:
+    """The text layer of a PDF (stops after `MAX_RESUME_TEXT_BYTES` characters)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError
+
+    parts: list[str] = []
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        for page in reader.pages:
+            parts.append(page.extract_text() or "")
+            if sum(map(len, parts)) > MAX_RESUME_TEXT_BYTES:
+                break
+    except FileNotDecryptedError:
+        raise ProfileError(
+            f"{path}: the PDF is password-protected; save an unprotected copy or a .txt"
+        ) from None
+    except LimitReachedError as exc:
+        raise ProfileError(
+            f"{path}: the PDF is too large to read ({str(exc)[:ECHO_CHARS]})"
+        ) from None
+    except Exception as exc:  # pypdf raises many kinds of errors on a damaged file
+        raise ProfileError(
+            f"{path}: not a readable PDF ({(str(exc) or type(exc).__name__)[:ECHO_CHARS]}); "
+            "export it again or give a .txt"
+        ) from None
+    return "\n".join(parts)
+
+
 def read_resume(path: str | Path) -> str:
-    """The plain text of a résumé: .txt and .md as they are, .pdf through pypdf."""
+    """The plain text of a résumé: .txt and .md (UTF-8) as they are, .pdf through pypdf.
+
+    Files over `MAX_RESUME_TEXT_BYTES` (.txt/.md) or `MAX_RESUME_PDF_BYTES` (.pdf), text
+    that is not UTF-8, encrypted or damaged PDFs raise ProfileError naming the file.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in RESUME_SUFFIXES:
         raise ProfileError(
-            f"{path}: a résumé must be {', '.join(RESUME_SUFFIXES)}; got {suffix or 'no suffix'}"
+            f"{path}: a résumé must be {', '.join(RESUME_SUFFIXES)}; "
+            f"got {shorten(suffix or 'no suffix')}"
         )
+    pdf = suffix == ".pdf"
     try:
-        if suffix == ".pdf":
-            from pypdf import PdfReader
-            from pypdf.errors import PdfReadError
-
-            try:
-                reader = PdfReader(str(path))
-                text = "\n".join(page.extract_text() or "" for page in reader.pages)
-            except PdfReadError as exc:
-                raise ProfileError(f"{path}: not a readable PDF ({exc})") from None
-        else:
-            text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ProfileError(f"{path}: cannot read the résumé ({exc.strerror})") from None
+        data = read_bounded(path, MAX_RESUME_PDF_BYTES if pdf else MAX_RESUME_TEXT_BYTES, "résumé")
+        text = _pdf_text(path, data) if pdf else decode_utf8(data, path, "résumé")
+    except InputError as exc:
+        raise ProfileError(str(exc)) from None
     if not text.strip():
         raise ProfileError(f"{path}: the résumé holds no text (a scanned PDF needs OCR first)")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -98,15 +99,19 @@ def test_candidate_id_is_stable() -> None:
     assert candidate_id_for("Ada Lovelace", "a@x.org").startswith("ada-lovelace-")
 
 
-def _pdf(text: str) -> bytes:
-    """A minimal one-page PDF showing `text` in Helvetica (offsets computed)."""
+def _pdf(text: str, *, padding: int = 0) -> bytes:
+    """A minimal one-page PDF showing `text` in Helvetica (offsets computed); with
+    `padding`, its content stream is deflated and inflates by that many spaces."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    flate = b""
+    if padding:
+        stream, flate = zlib.compress(stream + b" " * padding, 9), b" /Filter /FlateDecode"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out, offsets = bytearray(b"%PDF-1.4\n"), []
