@@ -21,6 +21,7 @@ import fcntl
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,13 @@ from warehouse.staging import Staging
 #: files in it open in DuckDB 1.0 and later. `Settings.warehouse_storage_version` repeats it.
 DEFAULT_STORAGE_VERSION = "v1.0.0"
 _VERSION_RE = re.compile(r"^v(\d+)\.(\d+)\.(\d+)\+?$")
+#: What DuckDB says about a file that is not (or no longer) a whole DuckDB database.
+_DAMAGE_SIGNS = (
+    "not a valid DuckDB database file",
+    "Corrupt database file",
+    "Could not read enough bytes",
+    "checksum",
+)
 
 
 class Reader(ReadMethods):
@@ -61,6 +69,27 @@ def _fsync_path(path: Path, *, directory: bool = False) -> None:
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
+
+
+def _cause(exc: BaseException) -> str:
+    """The first line of an error, cut to 200 characters, for a message."""
+    text = str(exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
+
+
+def open_error(path: Path, exc: duckdb.Error, doing: str) -> WarehouseError:
+    """The WarehouseError for a DuckDB failure on `path`: a damaged file gets its own hint.
+
+    >>> str(open_error(Path("w.duckdb"), duckdb.IOException("Corrupt database file: x"), "read"))
+    'w.duckdb: the file is damaged (Corrupt database file: x); restore it from a backup, \
+or move it aside and run `tpm-match nightly` to rebuild it'
+    """
+    if any(sign in str(exc) for sign in _DAMAGE_SIGNS):
+        return WarehouseError(
+            f"{path}: the file is damaged ({_cause(exc)}); restore it from a backup, or move "
+            "it aside and run `tpm-match nightly` to rebuild it"
+        )
+    return WarehouseError(f"{path}: cannot {doing}: {_cause(exc)}")
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
@@ -136,14 +165,20 @@ class Warehouse:
                 con = self._open_staging()
             except duckdb.Error as exc:
                 self._clear_staging()
+                raise open_error(self.path, exc, "open a staging copy") from exc
+            except OSError as exc:  # e.g. the disk is full: leave no partial copy behind
+                self._clear_staging()
                 raise WarehouseError(
-                    f"{self.path}: cannot open a staging copy ({exc}); if the file is damaged, "
-                    "move it aside and run a full load"
+                    f"{self.path}: cannot make the staging copy {self.staging_path.name} "
+                    f"({exc.strerror}); free space in {self.path.parent} and retry"
                 ) from exc
             stage: Staging | None = None
             try:
-                apply_migrations(con)
-                create_views(con)
+                try:
+                    apply_migrations(con)
+                    create_views(con)
+                except duckdb.Error as exc:
+                    raise open_error(self.path, exc, "migrate a staging copy") from exc
                 stage = Staging(con, run_id, lambda: self._publish(con))
                 yield stage
             finally:
@@ -211,7 +246,7 @@ class Warehouse:
             con.execute(statement("use_published"))
         except duckdb.Error as exc:
             con.close()
-            raise WarehouseError(f"{self.path}: cannot open read-only: {exc}") from exc
+            raise open_error(self.path, exc, "open read-only") from exc
         try:
             version = schema_version(con)
             if version < latest_version():
@@ -220,6 +255,10 @@ class Warehouse:
                     f"{latest_version()}; the next load migrates it"
                 )
             yield Reader(con)
+        except duckdb.Error as exc:  # a block damaged past the header shows up when read
+            if not any(sign in str(exc) for sign in _DAMAGE_SIGNS):
+                raise
+            raise open_error(self.path, exc, "read") from exc
         finally:
             con.close()
 
@@ -230,13 +269,28 @@ class Warehouse:
             st.publish()
 
     def export_parquet(self, directory: Path) -> list[Path]:
-        """Write every table of the published warehouse as `DIR/TABLE.parquet`; return the paths."""
+        """Write every table of the published warehouse as `DIR/TABLE.parquet`; return the paths.
+
+        The files are written into a temporary folder beside DIR and renamed into DIR only
+        when all are complete: a failure (damaged warehouse, full disk) leaves no partial
+        Parquet file, and DIR as it was.
+        """
         directory = Path(directory)
-        directory.mkdir(parents=True, exist_ok=True)
-        written: list[Path] = []
-        with self.reader() as rd:
-            for table in rd.tables():  # the allow-list: the schema's own tables
-                target = directory / f"{table}.parquet"
-                rd.con.table(table).write_parquet(str(target))
-                written.append(target)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+        try:
+            with self.reader() as rd:
+                tables = rd.tables()  # the allow-list: the schema's own tables
+                for table in tables:
+                    rd.con.table(table).write_parquet(str(tmp / f"{table}.parquet"))
+            directory.mkdir(exist_ok=True)
+            written = [directory / f"{table}.parquet" for table in tables]
+            for target in written:
+                os.replace(tmp / target.name, target)
+        except duckdb.Error as exc:
+            raise open_error(self.path, exc, f"export to {directory}") from exc
+        except OSError as exc:
+            raise WarehouseError(f"{directory}: cannot write the Parquet files ({exc})") from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         return written

@@ -149,7 +149,7 @@ def register(app: typer.Typer) -> None:
         except ScoringConfigError as exc:
             fail(str(exc))
         except WarehouseError as exc:
-            fail(f"{exc} (run `make demo` or `tpm-match nightly` to build it)")
+            fail(str(exc))
         if fmt is Format.text and out is None:
             from matcher.report.text import render_text
 
