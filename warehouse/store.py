@@ -141,6 +141,30 @@ class Warehouse:
         finally:
             os.close(fd)  # closing releases the flock
 
+    def check_ready(self) -> list[str]:
+        """Why a load could not start now ([] when it can): the folder is not writable,
+        lacks room for a staging copy (about twice the published file), or another load
+        holds the lock. Cheap: no DuckDB connection, nothing written but the lock file."""
+        folder = self.path.parent
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent  # the load creates the missing folders
+        if not folder.is_dir() or not os.access(folder, os.W_OK | os.X_OK):
+            return [f"{folder}: not a writable folder; the warehouse {self.path} is written there"]
+        size = self.path.stat().st_size if self.path.exists() else 0
+        free = shutil.disk_usage(folder).free
+        if free < 2 * size:
+            return [
+                f"{folder}: {free / 1e6:,.0f} MB free, a load needs about {2 * size / 1e6:,.0f} "
+                f"MB (twice {self.path.name}) for its staging copy; free some space"
+            ]
+        if self.lock_path.exists():
+            try:
+                with self._load_lock():
+                    pass
+            except WarehouseError as exc:
+                return [str(exc)]
+        return []
+
     def _clear_staging(self) -> None:
         _remove(self.staging_path)
         _remove(self._wal(self.staging_path))
