@@ -18,14 +18,8 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def settings(tmp_path: Path, repo_root: Path) -> Settings:
-    return Settings(
-        warehouse_path=tmp_path / "wh" / "tpm.duckdb",
-        taxonomy_path=repo_root / "skills_taxonomy.yaml",
-        scoring_config_path=repo_root / "scoring.yaml",
-        sources_path=repo_root / "sources.yaml",
-        work_dir=tmp_path / "work",
-    )
+def settings(flow_settings: Settings, repo_root: Path) -> Settings:
+    return flow_settings.model_copy(update={"sources_path": repo_root / "sources.yaml"})
 
 
 def test_a_fresh_or_published_warehouse_passes(settings: Settings) -> None:
@@ -34,15 +28,16 @@ def test_a_fresh_or_published_warehouse_passes(settings: Settings) -> None:
     assert check_inputs(settings) == []
 
 
-def test_a_folder_that_cannot_be_written_is_refused(settings: Settings, tmp_path: Path) -> None:
-    (tmp_path / "wh").write_text("a file where the folder should be", encoding="utf-8")
+def test_a_folder_that_cannot_be_written_is_refused(settings: Settings) -> None:
+    folder = settings.warehouse_path.parent
+    folder.write_text("a file where the folder should be", encoding="utf-8")
     (problem,) = check_inputs(settings)
-    assert problem.startswith(f"{tmp_path / 'wh'}: not a writable folder")
+    assert problem.startswith(f"{folder}: not a writable folder")
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
-def test_a_read_only_folder_is_refused(settings: Settings, tmp_path: Path) -> None:
-    (tmp_path / "wh").mkdir(mode=0o555)
+def test_a_read_only_folder_is_refused(settings: Settings) -> None:
+    settings.warehouse_path.parent.mkdir(mode=0o555)
     (problem,) = check_inputs(settings)
     assert "not a writable folder" in problem
 
@@ -56,7 +51,7 @@ def test_no_room_for_the_staging_copy_is_refused(settings: Settings) -> None:
     assert "for its staging copy; free some space" in problem and problem.startswith(str(folder))
 
 
-def test_a_running_load_is_found_before_crawling(settings: Settings, tmp_path: Path) -> None:
+def test_a_running_load_is_found_before_crawling(settings: Settings) -> None:
     publish_empty(settings.warehouse_path)
     before = settings.warehouse_path.read_bytes()
     lock = os.open(f"{settings.warehouse_path}.lock", os.O_RDWR)
