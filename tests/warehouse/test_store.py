@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from warehouse import Warehouse
+import pytest
+
+from warehouse import Warehouse, WarehouseError
+
+#: DuckDB's block size, and where its first data block starts (after the file headers).
+BLOCK, FIRST_BLOCK = 262_144, 12_288
 
 
 def publish_empty(path: Path) -> Warehouse:
@@ -58,3 +64,28 @@ def test_a_staging_copy_that_does_not_fit_is_removed(tmp_path: Path, repo_root: 
     assert f"free space in {tmp_path}" in message
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tpm.duckdb", "tpm.duckdb.lock"]
     assert path.read_bytes() == before
+
+
+def test_a_damaged_block_is_a_clear_error_when_opened_or_when_read(
+    demo_wh: Warehouse, tmp_path: Path
+) -> None:
+    good = demo_wh.path.read_bytes()
+    damaged = Warehouse(tmp_path / "damaged.duckdb")
+    when: list[str] = []
+    for offset in range(FIRST_BLOCK, len(good), BLOCK):
+        damaged.path.write_bytes(good[:offset] + os.urandom(4096) + good[offset + 4096 :])
+        stage = "open"
+        try:
+            with damaged.reader() as rd:
+                stage = "read"
+                for table in rd.tables():
+                    rd.con.table(table).fetchall()
+            stage = "unused block"
+        except WarehouseError as exc:  # never a raw DuckDB error
+            assert str(exc).startswith(f"{damaged.path}: the file is damaged (Corrupt database")
+        when.append(stage)
+    assert {"open", "read"} <= set(when), when  # both ways a damaged block shows up
+    with pytest.raises(WarehouseError, match="the file is damaged"):
+        damaged.path.write_bytes(good[: len(good) // 3])
+        damaged.export_parquet(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
