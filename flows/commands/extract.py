@@ -3,9 +3,10 @@
 Input lines: `{"id", "title", "description"}` (the description may be HTML), or a full
 Posting line (`description_text` / `description_html`). Output lines, in input order:
 `{"id", "requirements": [...], "min_years_experience", "degree", "level"}`. A malformed
-line (not UTF-8, not JSON, nested too deep, no text, or a text longer than
-`matcher.extract.MAX_TEXT_CHARS`) is reported on stderr with its line number and reason
-and skipped; the others still come out; the exit status is 1 when any line was rejected.
+line (not UTF-8, not JSON, nested too deep, no text, a text longer than
+`matcher.extract.MAX_TEXT_CHARS`, or a line over `MAX_LINE_BYTES`) is reported on stderr
+with its line number and reason and skipped; the others still come out; the exit status
+is 1 when any line was rejected.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from matcher.wire import parse_line as parse_wire_line
 
 #: Fields that may hold the posting's text, in order of preference.
 TEXT_FIELDS: tuple[str, ...] = ("description", "description_html", "description_text")
+#: The longest input line read: a text at the limit, JSON-escaped, and the other fields.
+MAX_LINE_BYTES = 8 * MAX_TEXT_CHARS
 
 
 class LineError(ValueError):
@@ -62,14 +65,32 @@ def parse_line(line: bytes | str) -> tuple[str, str, str | None]:
     return item.id, item.text, item.title
 
 
+def bounded_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """The stream's lines; None for a line over `limit` bytes (read past, never held whole).
+
+    >>> import io
+    >>> list(bounded_lines(io.BytesIO(b"ab\\n" + b"x" * 10 + b"\\ncd"), limit=4))
+    [b'ab\\n', None, b'cd']
+    """
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
 def read_items(
-    lines: Iterable[bytes], rejected: list[int]
+    lines: Iterable[bytes | None], rejected: list[int]
 ) -> Iterator[tuple[str, str, str | None]]:
     """Valid (id, text, title) items; bad lines go to stderr and their numbers to `rejected`."""
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
+        if line is not None and not line.strip():
             continue
         try:
+            if line is None:
+                raise LineError(f"longer than {MAX_LINE_BYTES:,} bytes")
             yield parse_line(line)
         except LineError as exc:
             rejected.append(number)
@@ -111,7 +132,7 @@ def register(app: typer.Typer) -> None:
         source = _open(path)
         try:
             results = extractor.extract_many(
-                read_items(source, rejected),
+                read_items(bounded_lines(source), rejected),
                 batch_size=batch_size or settings.extract_batch_size,
                 n_process=n_process or settings.extract_n_process,
             )

@@ -99,3 +99,13 @@ def test_hostile_lines_are_reported_by_number_and_the_others_still_come_out(
     )
     assert "3 line(s) rejected: 2, 3, 4" in result.stderr
     assert len(result.stderr) < 2000  # the hostile text is not echoed back
+
+
+def test_a_line_over_the_byte_limit_is_read_past_not_held() -> None:
+    from flows.commands.extract import MAX_LINE_BYTES
+
+    huge = json.dumps({"id": "h", "description": "Jira " * (MAX_LINE_BYTES // 5 + 1)})
+    result = runner.invoke(app, ["extract", "-"], input=lines(GOOD[0], huge, GOOD[1]))
+    assert result.exit_code == 1
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
+    assert f"line 2: longer than {MAX_LINE_BYTES:,} bytes; line skipped" in result.stderr

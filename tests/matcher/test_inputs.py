@@ -23,7 +23,7 @@ from tests.matcher.test_profile import _pdf
 
 GOOD = "name: Ada\nskills: [Jira, Kanban]\n"
 
-#: 296 bytes of YAML that expand to a billion strings when aliases are followed.
+#: About 300 bytes of YAML that expand to a billion strings when aliases are followed.
 ALIAS_BOMB = (
     'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
