@@ -188,8 +188,7 @@ def parse_profile(raw: Any, *, origin: str = "profile") -> Profile:
         return Profile.model_validate(raw)
     except ValidationError as exc:
         seen: list[str] = []
-        errors = list(filter(_wanted, exc.errors()))
-        for err in errors:
+        for err in filter(_wanted, exc.errors()):
             line = _format_error(origin, err)
             # a bad list item fails both union branches: report it once
             if line not in seen:

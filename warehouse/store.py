@@ -144,7 +144,7 @@ class Warehouse:
     def check_ready(self) -> list[str]:
         """Why a load could not start now ([] when it can): the folder is not writable,
         lacks room for a staging copy (about twice the published file), or another load
-        holds the lock. Cheap: no DuckDB connection, nothing written but the lock file."""
+        holds the lock. Cheap: no DuckDB connection, nothing written."""
         folder = self.path.parent
         while not folder.exists() and folder != folder.parent:
             folder = folder.parent  # the load creates the missing folders
