@@ -53,7 +53,6 @@ class Via:
 
     relation: str
     concept_id: str
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +70,13 @@ class RequirementView:
     years: float | None
     any_of: list[str] | None = None
     via: Via | None = None
+    #: the name of the held concept that met a group or met the ask through `via`
+    held_name: str | None = None
 
     @property
     def met_by(self) -> str:
-        """'met by Scrum' when something other than the item's own concept met it, else ''."""
-        return f"met by {self.via.name}" if self.via else ""
+        """'met by Scrum' for an ask met through a group or a narrower concept, else ''."""
+        return f"met by {self.held_name}" if self.held_name else ""
 
 
 @dataclass(slots=True)
@@ -135,6 +136,8 @@ class Report:
 def _view(members: list[Ask], result: UnitResult | None, taxonomy: Taxonomy) -> RequirementView:
     first = members[0]
     how = via(result) if result is not None else None
+    option = result.option if result is not None else None
+    shown = option is not None and (how is not None or len(members) > 1)
     return RequirementView(
         first.concept_id,
         " or ".join(a.name for a in members),
@@ -143,7 +146,8 @@ def _view(members: list[Ask], result: UnitResult | None, taxonomy: Taxonomy) -> 
         first.evidence,
         first.years,
         [a.concept_id for a in members] if len(members) > 1 else None,
-        None if how is None else Via(how[0], how[1], _name(how[1], taxonomy)),
+        None if how is None else Via(*how),
+        _name(option.held_id, taxonomy) if shown and option else None,
     )
 
 
@@ -282,16 +286,15 @@ def candidate_dict(report: Report) -> dict[str, Any]:
 
 
 def requirement_dict(r: RequirementView) -> dict[str, Any]:
-    """One matched / missing item of the JSON contract.
+    """One matched / missing item of the JSON contract (`held_name` is for display only).
 
-    >>> requirement_dict(RequirementView("a", "A or B", "tool", True, "A or B.", None,
-    ...     ["a", "b"], Via("alternative", "b", "B")))["via"]
-    {'relation': 'alternative', 'concept_id': 'b'}
+    >>> item = requirement_dict(RequirementView("a", "A or B", "tool", True, "A or B.", None,
+    ...     ["a", "b"], Via("alternative", "b"), "B"))
+    >>> item["via"], "held_name" in item
+    ({'relation': 'alternative', 'concept_id': 'b'}, False)
     """
     out = asdict(r)
-    out["via"] = (
-        None if r.via is None else {"relation": r.via.relation, "concept_id": r.via.concept_id}
-    )
+    del out["held_name"]
     return out
 
 
