@@ -25,6 +25,7 @@ from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
 from matcher.scoring.kernel import prepare, score_matrix
 from matcher.scoring.pair import judge_asks
+from matcher.scoring.units import narrower_held
 from matcher.taxonomy import Taxonomy
 
 
@@ -78,8 +79,9 @@ def find_gaps(
     preferred: dict[str, int] = {}
     info: dict[str, tuple[str, str]] = {}
     groups: set[tuple[str, ...]] = set()
+    below = narrower_held(candidate.concepts, taxonomy)
     for ask_list in prep.asks:
-        for members, result in judge_asks(candidate, ask_list, taxonomy, config):
+        for members, result in judge_asks(candidate, ask_list, taxonomy, config, below):
             if result.met:
                 continue
             bucket = required if any(a.required for a in members) else preferred

@@ -305,7 +305,9 @@ def _penalties(
     vals = np.stack([b, b * (1 - s), -b * (1 - s)], axis=1).ravel()
     pen = sp.csr_matrix((vals, (rows, cols)), shape=(n, 2 * m + n_cat))
     groups = pen_units[u.size[pen_units] > 1]
-    members = [np.nonzero(u.unit == g)[0] for g in groups]
+    by_unit = np.argsort(u.unit, kind="stable")  # each unit's asks, in ask order
+    starts = np.r_[0, np.cumsum(u.size)]
+    members = [by_unit[starts[g] : starts[g + 1]] for g in groups]
     cats = [
         np.array(
             sorted(

@@ -22,7 +22,7 @@ from functools import lru_cache
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import COMPONENTS, ScoringConfig
-from matcher.scoring.units import UnitResult, ask_units, judge_unit
+from matcher.scoring.units import UnitResult, ask_units, judge_unit, narrower_held
 from matcher.taxonomy import Taxonomy, normalize_alias
 
 __all__ = [
@@ -210,13 +210,21 @@ def _degree_credit(c: CandidateFacts, e: Extraction, config: ScoringConfig) -> f
 
 
 def judge_asks(
-    c: CandidateFacts, asks: list[Ask], taxonomy: Taxonomy, config: ScoringConfig
+    c: CandidateFacts,
+    asks: list[Ask],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+    below: dict[str, list[str]] | None = None,
 ) -> list[tuple[list[Ask], UnitResult]]:
-    """The posting's units (`units.ask_units`), each with how the candidate meets it."""
+    """The posting's units (`units.ask_units`), each with how the candidate meets it.
+
+    `below`: `units.narrower_held` of the candidate, when judging many postings.
+    """
+    below = narrower_held(c.concepts, taxonomy) if below is None else below
     out = []
     for unit in ask_units(asks):
         members = [asks[i] for i in unit]
-        out.append((members, judge_unit(members, c.concepts, taxonomy, config)))
+        out.append((members, judge_unit(members, c.concepts, taxonomy, config, below)))
     return out
 
 

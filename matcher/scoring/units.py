@@ -71,23 +71,34 @@ def years_credit(held: float | None, asked: float | None, config: ScoringConfig)
     return min(1.0, max(config.concept_years.floor, held / asked))
 
 
+def narrower_held(held: Mapping[str, float | None], taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Concept id -> the held concepts narrower than it (in the order they are held)."""
+    out: dict[str, list[str]] = {}
+    for h in held:
+        for a in taxonomy.ancestors(h):
+            out.setdefault(a, []).append(h)
+    return out
+
+
 def options_for(
-    concept_id: str, held: Mapping[str, float | None], taxonomy: Taxonomy, config: ScoringConfig
+    concept_id: str,
+    held: Mapping[str, float | None],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+    below: Mapping[str, list[str]] | None = None,
 ) -> list[Option]:
     """Every way `held` (concept id -> years) meets an ask for `concept_id`, direct first.
 
-    Options with a base credit of 0 are left out.
+    `below` is `narrower_held(held, taxonomy)` when the caller has it. Options with a
+    base credit of 0 are left out.
     """
     out: list[Option] = []
     if concept_id in held:
         out.append(Option(DIRECT, concept_id, 1.0, held[concept_id]))
     narrow = config.relations.narrower_credit
     if narrow > 0:
-        out += [
-            Option(NARROWER, h, narrow, yrs)
-            for h, yrs in held.items()
-            if h != concept_id and concept_id in taxonomy.ancestors(h)
-        ]
+        below = narrower_held(held, taxonomy) if below is None else below
+        out += [Option(NARROWER, h, narrow, held[h]) for h in below.get(concept_id, ())]
     broad = config.relations.broader_credit
     if broad > 0:
         out += [
@@ -123,12 +134,14 @@ def judge_unit(
     held: Mapping[str, float | None],
     taxonomy: Taxonomy,
     config: ScoringConfig,
+    below: Mapping[str, list[str]] | None = None,
 ) -> UnitResult:
     """The unit's credit (best member and option) and whether, and how, it is met."""
     credit = 0.0
     best: tuple[float, int, Option] | None = None
+    below = narrower_held(held, taxonomy) if below is None else below
     for m, ask in enumerate(members):
-        for option in options_for(ask.concept_id, held, taxonomy, config):
+        for option in options_for(ask.concept_id, held, taxonomy, config, below):
             value = option.base * years_credit(option.years, ask.years, config)
             credit = max(credit, value)
             if option.relation != BROADER and (best is None or value > best[0]):
