@@ -118,7 +118,7 @@ class DateRangeFinder:
             rf"|(?P<{{p}}n>0?[1-9]|1[0-2])\s*/\s*(?P<{{p}}ny>{year})|(?P<{{p}}yy>{year}))"
         )
         self._re = re.compile(
-            rf"(?<![\w/]){point.format(p='a')}\s*(?:-|–|—|to|until|till)\s*"
+            rf"(?<![\w/.-]){point.format(p='a')}\s*(?:-|–|—|to|until|till)\s*"
             rf"(?:{point.format(p='b')}|(?P<now>{_alternation(cues.present)}))(?![\w/])",
             re.IGNORECASE,
         )
@@ -150,8 +150,8 @@ class DateRangeFinder:
             stop = now if m.group("now") else self._month(m, "b", end=True)
             if first is None or stop is None or first > now:
                 continue
-            if m.group("byy") and stop <= first:  # "2018 - 2018": the one year
-                stop = first + 12
+            if m.group("byy") and stop <= first < stop + 12:  # "2018 - 2018": that year
+                stop += 12
             stop = min(stop, now)
             if stop > first:
                 out.append(DateRange(first, stop, m.start(), m.end()))
