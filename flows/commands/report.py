@@ -4,7 +4,8 @@ A candidate's report is built from the published warehouse (read-only). When the
 warehouse holds the candidate's matches explained from the same facts, postings,
 taxonomy and config (a registered candidate), their best matches are read as stored
 (`matcher.scoring.topk.stored_ranking`); otherwise (an unregistered profile, an edited
-one, or one with a résumé) the candidate is scored against the open postings here.
+one, one with a résumé, or a résumé alone) the candidate is scored against the open
+postings here. A résumé is read by `flows.commands.profile.read_candidate_resume`.
 Either way `matcher.report` (pure) builds the report and renders the string written.
 """
 
