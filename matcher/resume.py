@@ -77,10 +77,14 @@ def _clean_heading(line: str) -> str:
 def find_sections(text: str, cues: ResumeCues) -> list[Section]:
     """The résumé sections of `text`, in order (text before the first one is the header).
 
+    A heading line opens a section that lasts until the next heading. A labelled line
+    ("Tools: Jira, SQL") is a section of its own line only: the section around it goes
+    on after it (a new `Section` of the same kind and heading, with no heading text).
+
     >>> from matcher.cues import load_cues
-    >>> secs = find_sections("Ada\\n## EDUCATION\\nBSc\\nSkills: Jira, SQL\\n", load_cues().resume)
-    >>> [(s.kind, s.heading) for s in secs]
-    [('education', 'EDUCATION'), ('skills', 'Skills')]
+    >>> text = "Ada\\n## EXPERIENCE\\nAcme\\nTools: Jira, SQL\\n2019 - 2021\\n"
+    >>> [(s.kind, s.heading, s.body - s.start) for s in find_sections(text, load_cues().resume)]
+    [('experience', 'EXPERIENCE', 14), ('skills', 'Tools', 6), ('experience', 'EXPERIENCE', 0)]
     """
     found: list[Section] = []
     pos = 0
@@ -89,17 +93,23 @@ def find_sections(text: str, cues: ResumeCues) -> list[Section]:
         if line.strip() and not BULLET_RE.match(line):
             clean = _clean_heading(line)
             kind = cues.section_kind(clean) if len(clean.split()) <= 6 else None
-            body = end + 1
+            body, labelled = min(end + 1, len(text)), False
             if kind is None:
                 head, sep, rest = line.partition(":")
                 if sep and rest.strip() and len(head.split()) <= 4:
                     clean = _clean_heading(head)
                     kind = cues.section_kind(clean)
-                    body = pos + len(head) + 1
+                    body, labelled = pos + len(head) + 1, True
             if kind is not None:
-                if found:
-                    found[-1] = replace(found[-1], end=pos)
-                found.append(Section(kind, clean, pos, min(body, len(text)), len(text)))
+                around = found[-1] if found else None
+                if around is not None:
+                    found[-1] = replace(around, end=pos)
+                found.append(Section(kind, clean, pos, body, len(text)))
+                if labelled:
+                    after = min(end + 1, len(text))
+                    found[-1] = replace(found[-1], end=after)
+                    if around is not None:
+                        found.append(replace(around, start=after, body=after, end=len(text)))
         pos = end + 1
     return found
 

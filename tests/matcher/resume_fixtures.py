@@ -32,7 +32,8 @@ MSc in Computer Science, 2014
 Edtech meetups
 """
 
-#: Plain text whose only years are the date ranges of its experience section.
+#: Plain text whose only years are the date ranges of its experience section (a labelled
+#: "Tools:" line within it does not end it).
 DATES_ONLY_RESUME = """\
 LIN DATES
 lin@example.org
@@ -40,6 +41,7 @@ lin@example.org
 EXPERIENCE
 Northwind — Technical Program Manager, Jan 2018 – Mar 2021
 Ran Scrum ceremonies for three teams.
+Tools: Jira, Smartsheet
 Contoso — Project Coordinator, 03/2017 - 05/2019
 Kept the RAID log.
 Fabrikam — Analyst 2012-2015

@@ -112,6 +112,7 @@ def test_a_resume_whose_only_years_are_date_ranges(
     assert reading.years is not None and reading.years.value == round((49 + 36) / 12, 1)
     assert reading.years.evidence == "Jan 2018 – Mar 2021; 03/2017 - 05/2019; 2012-2015"
     assert reading.name is not None and reading.name.value == "Lin Dates"
+    assert {"tool.jira", "tool.smartsheet"} <= _ids(reading)
     facts = build_facts(parse_profile({"name": "Lin"}), taxonomy, normalizer, reading.extraction)
     assert facts.total_years == reading.years.value
 
