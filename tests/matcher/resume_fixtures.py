@@ -110,9 +110,13 @@ MAIN = [
 ]
 
 
-def two_column_pdf() -> bytes:
-    """A two-column résumé PDF: a name line, then the sidebar and the main column."""
-    cells = [(50.0, 750.0, "Kim Columns")]
-    cells += [(50.0, 720.0 - 16 * i, line) for i, line in enumerate(SIDEBAR)]
-    cells += [(260.0, 720.0 - 16 * i, line) for i, line in enumerate(MAIN)]
-    return make_pdf(cells)
+def two_column_pdf(*, by_rows: bool = False) -> bytes:
+    """A two-column résumé PDF: a name line, then the sidebar and the main column.
+
+    Drawn column after column, or (`by_rows`) row by row: a sidebar line, then the main
+    column's line beside it, as some layout programs write a page.
+    """
+    left = [(50.0, 720.0 - 16 * i, line) for i, line in enumerate(SIDEBAR)]
+    right = [(260.0, 720.0 - 16 * i, line) for i, line in enumerate(MAIN)]
+    body = [c for pair in zip(left, right, strict=True) for c in pair] if by_rows else left + right
+    return make_pdf([(50.0, 750.0, "Kim Columns"), *body])

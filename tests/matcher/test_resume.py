@@ -135,9 +135,12 @@ def test_a_pdf_resume_reads_like_its_text(reader: ResumeReader, tmp_path: Path) 
     assert _ids(from_pdf) == _ids(from_text)
 
 
-def test_a_two_column_pdf_keeps_its_sections(reader: ResumeReader, tmp_path: Path) -> None:
+@pytest.mark.parametrize("by_rows", [False, True])
+def test_a_two_column_pdf_keeps_its_sections(
+    reader: ResumeReader, tmp_path: Path, by_rows: bool
+) -> None:
     pdf = tmp_path / "cv.pdf"
-    pdf.write_bytes(two_column_pdf())
+    pdf.write_bytes(two_column_pdf(by_rows=by_rows))
     reading = reader.read(read_resume(pdf), today=TODAY)
     ids = _ids(reading)
     assert {"tool.jira", "tool.confluence", "method.kanban", "tool.sql"} <= ids
