@@ -56,10 +56,12 @@ def quote(text: str) -> str:
 
 
 def _line(text: str, evidence: str) -> str:
+    """A YAML line with its source comment in a column."""
     return f"{text:<{_COLUMN}} {quote(evidence)}"
 
 
 def _found(key: str, found: Found | None) -> list[str]:
+    """`key: value  # from: ...` for a value the résumé gave, else nothing."""
     return [_line(f"{key}: {scalar(found.value)}", found.evidence)] if found else []
 
 

@@ -33,6 +33,14 @@ class Fragment:
     text: str
 
 
+def _rows(fragments: Iterable[Fragment]) -> dict[int, list[Fragment]]:
+    """Fragments by line (their y, rounded)."""
+    rows: dict[int, list[Fragment]] = {}
+    for frag in fragments:
+        rows.setdefault(round(frag.y), []).append(frag)
+    return rows
+
+
 def column_start(fragments: list[Fragment]) -> float | None:
     """The x where a second column starts, or None for a one-column page.
 
@@ -41,11 +49,8 @@ def column_start(fragments: list[Fragment]) -> float | None:
     >>> column_start(left + right), column_start(left)
     (260, None)
     """
-    rows: dict[int, list[Fragment]] = {}
-    for frag in fragments:
-        rows.setdefault(round(frag.y), []).append(frag)
     starts: Counter[int] = Counter()
-    for row in rows.values():
+    for row in _rows(fragments).values():
         first = min(f.x for f in row)
         starts.update({round(f.x) for f in row if f.x > first + 1})
     for x, lines in starts.most_common():
@@ -59,9 +64,8 @@ def column_start(fragments: list[Fragment]) -> float | None:
 
 
 def _lines(fragments: Iterable[Fragment]) -> list[str]:
-    rows: dict[int, list[Fragment]] = {}
-    for frag in fragments:
-        rows.setdefault(round(frag.y), []).append(frag)
+    """Fragments as lines, top to bottom, each line's fragments left to right."""
+    rows = _rows(fragments)
     return [
         " ".join(f.text for f in sorted(rows[y], key=lambda f: f.x))
         for y in sorted(rows, reverse=True)

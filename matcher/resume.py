@@ -71,6 +71,7 @@ class ResumeReading:
 
 
 def _clean_heading(line: str) -> str:
+    """A line without Markdown marks, bold marks, a trailing colon or edge spaces."""
     return line.strip().strip(_STRIP).strip()
 
 
@@ -157,6 +158,7 @@ def list_items(text: str, section: Section) -> list[tuple[str, int, float | None
 
 
 def _line_at(text: str, offset: int) -> str:
+    """The whole line of `text` holding `offset`."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
     return text[start : end if end >= 0 else len(text)]
