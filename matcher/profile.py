@@ -14,7 +14,6 @@ where both give a value). `build_facts` produces the `CandidateFacts` that scori
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import typing
 from dataclasses import dataclass, field
@@ -212,16 +211,12 @@ def load_profile(path: str | Path) -> Profile:
 
 def _pdf_text(path: Path, data: bytes) -> str:
     """The text layer of a PDF (stops after `MAX_RESUME_TEXT_BYTES` characters)."""
-    from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, LimitReachedError
 
-    parts: list[str] = []
+    from matcher.pdftext import pdf_text
+
     try:
-        reader = PdfReader(io.BytesIO(data))
-        for page in reader.pages:
-            parts.append(page.extract_text() or "")
-            if sum(map(len, parts)) > MAX_RESUME_TEXT_BYTES:
-                break
+        return pdf_text(data, limit=MAX_RESUME_TEXT_BYTES)  # two columns read one by one
     except FileNotDecryptedError:
         raise ProfileError(
             f"{path}: the PDF is password-protected; save an unprotected copy or a .txt"
@@ -235,11 +230,11 @@ def _pdf_text(path: Path, data: bytes) -> str:
             f"{path}: not a readable PDF ({(str(exc) or type(exc).__name__)[:ECHO_CHARS]}); "
             "export it again or give a .txt"
         ) from None
-    return "\n".join(parts)
 
 
 def read_resume(path: str | Path) -> str:
-    """The plain text of a résumé: .txt and .md (UTF-8) as they are, .pdf through pypdf.
+    """The plain text of a résumé: .txt and .md (UTF-8) as they are, .pdf through pypdf
+    (by column: `matcher.pdftext`).
 
     Files over `MAX_RESUME_TEXT_BYTES` (.txt/.md) or `MAX_RESUME_PDF_BYTES` (.pdf), text
     that is not UTF-8, encrypted or damaged PDFs raise ProfileError naming the file.

@@ -19,7 +19,7 @@ from matcher.profile import (
     parse_profile,
     read_resume,
 )
-from tests.matcher.test_profile import _pdf
+from tests.matcher.resume_fixtures import make_pdf, text_pdf
 
 GOOD = "name: Ada\nskills: [Jira, Kanban]\n"
 
@@ -105,7 +105,7 @@ def test_an_unknown_key_names_the_nearest_valid_one(raw: object, expected: str) 
 
 
 def test_resume_errors_name_the_file(tmp_path: Path) -> None:
-    good = _pdf("Jira and Kanban for 7 years")
+    good = text_pdf("Jira and Kanban for 7 years")
     writer = PdfWriter()
     writer.append(PdfReader(io.BytesIO(good)))
     writer.encrypt("secret")
@@ -116,7 +116,7 @@ def test_resume_errors_name_the_file(tmp_path: Path) -> None:
         "cut.pdf": (good[: len(good) // 2], "not a readable PDF"),
         "locked.pdf": (locked.getvalue(), "the PDF is password-protected"),
         "bomb.pdf": (
-            _pdf("Jira", padding=100_000_000),
+            make_pdf([(72, 720, "Jira")], padding=100_000_000),
             "the PDF is too large to read (Limit reached",
         ),
         "latin1.txt": (b"caf\xe9 Jira", "the résumé is not UTF-8 text (byte 0xe9 at offset 3)"),
