@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.commands.common import err_console, fail, out_console, settings_of
-from flows.runtime import configure_prefect, local_run_settings
+from flows.runtime import configure_prefect, exit_on_sigterm, local_run_settings
 from flows.settings import Settings
 
 candidates_app = typer.Typer(
@@ -59,7 +59,7 @@ def _nightly(settings: Settings) -> None:
     from flows.nightly import nightly
 
     try:
-        with local_run_settings(settings):
+        with exit_on_sigterm(), local_run_settings(settings):
             summary = nightly(settings)
     except Exception as exc:
         fail(f"the nightly run failed: {exc}", code=1)
@@ -78,7 +78,8 @@ def _demo(settings: Settings) -> None:
 
     started = time.monotonic()
     try:
-        result = run_demo(settings, err_console)
+        with exit_on_sigterm():
+            result = run_demo(settings, err_console)
     except (ProfileError, WarehouseError, FileNotFoundError) as exc:
         fail(str(exc), code=1)
     except Exception as exc:
