@@ -8,8 +8,9 @@ sources are *held*:
 - unless it answered with fewer postings than `min_seen_share` of its open ones (an empty
   200 answer, a board half broken): then nothing of it closes tonight, the source is
   *held* (flagged in the run summary and `runs.held_sources`, the run is `partial`);
-  if the latest run that crawled it successfully held it too, this second night in a row
-  closes them as usual;
+  if the latest published run (success or partial) that crawled it successfully held it
+  too, this second night in a row closes them as usual (a night the board failed, or a
+  run that failed, decides nothing);
 - any open posting unseen for `close_after_nights` runs (tonight's included) closes,
   whatever its source did (a board failing every night, 404);
 - a posting whose source is no longer configured (absent from `source_keys`) closes at

@@ -78,6 +78,14 @@ def test_a_failed_night_between_two_short_ones_does_not_reset_the_count(wh: Ware
     assert night(wh, 3, [], {"lever:acme": True}).closed == 6
 
 
+def test_a_failed_run_decides_nothing(wh: Warehouse) -> None:
+    night(wh, 0, ACME, {"lever:acme": True})
+    assert night(wh, 1, [], {"lever:acme": True}).held_sources  # held
+    crashed = DAY1 + timedelta(days=2)  # crawled fine, then failed before publishing
+    wh.record_run(RunRecord("crash", crashed, "failed", source_counts={"lever:acme": {"ok": True}}))
+    assert night(wh, 3, [], {"lever:acme": True}).closed == 6  # still the second short night
+
+
 def test_a_recovered_board_is_held_again_only_after_a_good_night(wh: Warehouse) -> None:
     night(wh, 0, ACME, {"lever:acme": True})
     assert night(wh, 1, ACME[:1], {"lever:acme": True}).held_sources  # 1 of 6 < half
