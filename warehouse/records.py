@@ -25,7 +25,7 @@ class LoadCounts:
     reopened: int = 0
     closed: int = 0
     rejected: int = 0
-    #: open postings of held sources that were not seen and stay open (warehouse/lifecycle.py)
+    #: open postings of held sources: none of them closed tonight (warehouse/lifecycle.py)
     held: int = 0
     #: closed because unseen for `close_after_nights` runs
     closed_unseen: int = 0

@@ -208,7 +208,7 @@ class Staging(ReadMethods):
             reopened,
             closed,
             len(batch.rejected),
-            held=sum(h.open - h.seen for h in held.values()),
+            held=sum(h.open for h in held.values()),
             closed_unseen=unseen,
             closed_removed=removed,
             held_sources={key: h.as_dict() for key, h in held.items()},
