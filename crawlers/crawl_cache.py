@@ -1,19 +1,20 @@
 """Incremental crawl cache: last night's parse of every raw API object that did not change.
 
 Board APIs return every posting every night, and most of them are byte-identical to the
-night before. A spider asks the cache before building a Posting from a raw API object
-(`BoardSpider.from_raw`): when the object's digest (SHA-1 of its canonical JSON) was
-kept last night, the stored, already normalised Posting is served again (with a fresh
-`fetched_at`) and the normalisation pipeline leaves it alone; the validation, title
-filter and dedup pipelines still run on it. Otherwise the object is parsed as usual and,
-once it has passed every pipeline, stored for the next night.
+night before. `CrawlCache` is a Scrapy extension (enabled when `TPM_CRAWL_CACHE` names
+the source's cache file). A spider asks it before building a Posting from a raw API
+object (`BoardSpider.from_raw`): when the object's digest (SHA-1 of its canonical JSON)
+was kept last night, the stored, already normalised Posting is served again (with a
+fresh `fetched_at`) and the normalisation pipeline leaves it alone; the validation,
+title filter and dedup pipelines still run on it. Otherwise the object is parsed as
+usual and, once Scrapy has scraped it (it passed every pipeline), stored for tonight.
 
-One file per source (`TPM_CRAWL_CACHE`, set by the runner), JSON Lines: a header line
-with the context (format version, spider, its arguments, a digest of the parsing code),
-then one `{"k": digest, "p": posting}` per kept posting. A file whose context differs
-(another spider version, other arguments) is ignored; an unreadable file is ignored too:
-the cache only ever saves time, it never changes what a crawl yields. It is rewritten
-only when the spider finished cleanly.
+One file per source, JSON Lines: a header line with the context (the package version,
+`CACHE_VERSION`, the spider and its arguments), then one `{"k": digest, "p": posting}`
+per kept posting. A file whose context differs is ignored; an unreadable file is ignored
+too: the cache only ever saves time, it never changes what a crawl yields. It is
+rewritten only when the spider finished cleanly. Bump `CACHE_VERSION` when a change to
+the parsing code must invalidate every cache within one release.
 """
 
 from __future__ import annotations
@@ -22,30 +23,29 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import orjson
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
-from crawlers.items import posting_row
 from matcher.models import Posting
 
 logger = logging.getLogger(__name__)
 
-#: Bump when the cached form of a posting changes meaning.
-CACHE_VERSION = 1
-_PACKAGE = Path(__file__).resolve().parent
-#: The code that turns a raw API object into a normalised Posting: a change to any of
-#: these files invalidates every cache.
-PARSING_CODE: tuple[Path, ...] = (
-    _PACKAGE / "normalise.py",
-    _PACKAGE / "pipelines" / "normalisation.py",
-    _PACKAGE / "pipelines" / "validation.py",
-    _PACKAGE / "spiders" / "base.py",
-    _PACKAGE.parent / "matcher" / "text.py",
-    _PACKAGE.parent / "matcher" / "models.py",
-)
+#: Bump when the parsing code changes what a cached posting would be.
+CACHE_VERSION = 2
+
+
+def package_version() -> str:
+    """The installed tpm-match version ('unknown' when run from a bare checkout)."""
+    try:
+        return version("tpm-match")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def raw_digest(raw: Any) -> str:
@@ -60,34 +60,26 @@ def raw_digest(raw: Any) -> str:
     return hashlib.sha1(blob.encode("utf-8")).hexdigest()
 
 
-def code_digest(paths: Iterable[Path]) -> str:
-    """SHA-1 over the bytes of the parsing code (a missing file counts as empty)."""
-    digest = hashlib.sha1()
-    for path in paths:
-        digest.update(path.name.encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<missing>")
-    return digest.hexdigest()
-
-
-def cache_context(spider: str, spider_file: Path, args: Mapping[str, Any]) -> dict[str, Any]:
+def cache_context(spider: str, args: dict[str, Any]) -> dict[str, Any]:
     """What must be equal for last night's parse to be valid tonight."""
     return {
         "version": CACHE_VERSION,
+        "package": package_version(),
         "spider": spider,
         "args": {k: args[k] for k in sorted(args)},
-        "code": code_digest([*PARSING_CODE, spider_file]),
     }
 
 
 class CrawlCache:
-    """Raw-object digest -> normalised posting, read from last night, written for tonight."""
+    """Raw-object digest -> normalised posting, read from last night, written for tonight.
 
-    def __init__(self, path: Path, context: dict[str, Any]) -> None:
+    A Scrapy extension: `crawler.get_extension(CrawlCache)` finds it (None when the
+    crawl has no cache). It opens with the spider and saves when it finished.
+    """
+
+    def __init__(self, path: Path, context: dict[str, Any] | None = None) -> None:
         self.path = Path(path)
-        self.context = context
+        self.context = context or {}
         self.previous: dict[str, dict[str, Any]] = {}
         self.current: dict[str, dict[str, Any]] = {}
         # id(item) -> (item, digest): the item is held so that its id() is not reused
@@ -97,11 +89,40 @@ class CrawlCache:
         self.misses = 0
 
     @classmethod
-    def open(cls, path: Path, context: dict[str, Any]) -> CrawlCache:
-        """The cache at `path`, with last night's entries when its context matches."""
-        cache = cls(path, context)
-        cache.previous = cache._load()
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        path = crawler.settings.get("TPM_CRAWL_CACHE")
+        if not path:
+            raise NotConfigured("TPM_CRAWL_CACHE is not set")
+        cache = cls(Path(path))
+        crawler.signals.connect(cache.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(cache.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(cache.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(cache.spider_closed, signal=signals.spider_closed)
         return cache
+
+    def spider_opened(self, spider: Any) -> None:
+        """Read last night's entries for this spider and its board."""
+        args = {"board": spider.board, "company_name": spider.company_name}
+        self.context = cache_context(spider.name, args)
+        self.previous = self._load()
+
+    def item_scraped(self, item: Any) -> None:
+        """Store a posting that passed every pipeline."""
+        if isinstance(item, Posting):
+            self.keep(item)
+
+    def item_dropped(self, item: Any) -> None:
+        """Forget a posting a pipeline dropped."""
+        self.forget(item)
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """Save tonight's entries, only after a clean finish (a partial crawl would forget)."""
+        if reason != "finished":
+            return
+        try:
+            self.save()
+        except OSError as exc:
+            logger.warning("[%s] could not save the crawl cache: %s", spider.source_key, exc)
 
     def _load(self) -> dict[str, dict[str, Any]]:
         try:
@@ -154,7 +175,7 @@ class CrawlCache:
         self._reused.discard(id(item))
         if entry is None or entry[0] is not item:
             return
-        data = posting_row(item)
+        data = item.to_dict()
         data.pop("fetched_at", None)
         self.current[entry[1]] = data
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, Self
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawlers.sources import Source, dump_sources
+from crawlers.spiders import registry
 
 #: The bundled demo board.
 DEFAULT_ROOT = Path(__file__).resolve().parent / "demo" / "boards"
@@ -215,17 +216,16 @@ class DemoBoard:
     def sources(self) -> list[Source]:
         """One Source per board file, all pointing at this server (sorted, stable order)."""
         out: list[Source] = []
-        for kind, field in (("greenhouse", "board"), ("lever", "company"), ("ashby", "board")):
+        for kind, spider in registry().items():
+            if spider.board_arg == "urls":  # a folder per site, crawled from its start page
+                for site in sorted(p for p in (self.root / kind).glob("*") if p.is_dir()):
+                    start = "careers.html" if (site / "careers.html").is_file() else "sitemap.xml"
+                    url = f"{self.base_url}/{kind}/{site.name}/{start}"
+                    out.append(Source.model_validate({"type": kind, "urls": [url]}))
+                continue
             for file in sorted((self.root / kind).glob("*.json")):
-                out.append(
-                    Source.model_validate(
-                        {"type": kind, field: file.stem, "api_base": self.base_url}
-                    )
-                )
-        for site in sorted(p for p in (self.root / "jsonld").glob("*") if p.is_dir()):
-            start = "careers.html" if (site / "careers.html").is_file() else "sitemap.xml"
-            url = f"{self.base_url}/jsonld/{site.name}/{start}"
-            out.append(Source(type="jsonld", urls=[url], name=None))
+                entry = {"type": kind, spider.board_arg: file.stem, "api_base": self.base_url}
+                out.append(Source.model_validate(entry))
         return out
 
     def write_sources_yaml(self, path: Path) -> Path:

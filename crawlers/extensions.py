@@ -1,8 +1,4 @@
-"""Crawl extensions: the stats file the runner reads, and posting counts for batches.
-
-- StatsFile: write the crawl's stats as JSON when the spider closes (read by the runner).
-- BatchCounts: `item_scraped_count` counts postings, also those scraped in a batch.
-"""
+"""The stats file the runner reads: each crawler's stats as JSON when its spider closes."""
 
 from __future__ import annotations
 
@@ -14,11 +10,12 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawlers.items import PostingBatch
-
 
 class StatsFile:
-    """Dump `crawler.stats` plus the close reason to the file named by `TPM_STATS_FILE`."""
+    """Dump `crawler.stats` plus the close reason to the file named by `TPM_STATS_FILE`.
+
+    Several crawlers run in one process, each with its own `TPM_STATS_FILE`.
+    """
 
     def __init__(self, crawler: Crawler, path: Path) -> None:
         self.crawler = crawler
@@ -41,25 +38,3 @@ class StatsFile:
         tmp = self.path.with_name(self.path.name + ".tmp")
         tmp.write_text(json.dumps(stats, default=str, indent=1), encoding="utf-8")
         tmp.replace(self.path)
-
-
-class BatchCounts:
-    """Keep `item_scraped_count` a count of postings: a PostingBatch of N adds N, not 1.
-
-    Scrapy's core stats count one per scraped item; a batch (crawlers/items.py) is one
-    item, so this adds the other N - 1 (an empty batch takes its 1 back).
-    """
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        ext = cls(crawler)
-        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
-        return ext
-
-    def item_scraped(self, item: Any) -> None:
-        """Correct the count for a batch."""
-        if type(item) is PostingBatch:
-            self.crawler.stats.inc_value("item_scraped_count", len(item.postings) - 1)

@@ -1,34 +1,41 @@
-"""Run spiders as processes of their own (Scrapy's reactor cannot restart in one process).
+"""Crawl sources in one child process (Scrapy's reactor cannot restart in one process).
 
-`crawl_source` runs `scrapy crawl NAME -a ... -O out.jsonl` in a process of its own
-(forked from a warm fork server, or a new interpreter: crawlers/launch.py) with the
-repository root as working directory (found from this package, not the caller's cwd),
-a hard timeout (SIGTERM to the process group, then SIGKILL), and reads the stats that
-`crawlers.extensions.StatsFile` writes into a `CrawlResult`. It never raises for a bad
-board: a 404, a timeout or garbage gives `ok=False` with the reasons in `errors`.
+`crawl(sources, out_dir, scrapy_settings, timeout_s)` runs every source as a crawler of
+ONE `CrawlerProcess` in ONE child process (`python -m crawlers.crawl_process SPEC`,
+crawlers/crawl_process.py), `concurrency` sources at a time, with the repository root as
+working directory, its log in a file and a hard timeout on the whole child (SIGTERM to
+its process group, then SIGKILL). Each source gets its own `CrawlResult`, read from the
+stats its crawler wrote. It never raises for a bad board: a 404, a timeout or garbage
+gives `ok=False` with the reasons in `errors`. `recrawl` crawls a failed source again,
+alone, with a delay that doubles (the meaning of the `crawl_retries` setting).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
+import signal
+import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from crawlers.launch import LauncherName, start_crawl
 from crawlers.sources import Source
 
 #: The repository root: the folder holding scrapy.cfg, next to this package.
 REPO_ROOT = Path(__file__).resolve().parents[1]
-#: Settings for crawling a local server (the demo board, tests): no politeness delays.
+#: Settings for crawling a server on this machine (the demo board, tests): no politeness
+#: delays. Applied per source, only to sources whose hosts are all local.
 LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0}
+#: Seconds the child gets beyond its crawls' own CLOSESPIDER_TIMEOUT before it is stopped,
+#: and then to close cleanly (write its stats and feeds) after SIGTERM.
+GRACE_S = 30.0
 
 
 @dataclass
@@ -67,55 +74,26 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
-def scrapy_args(
-    source: Source,
-    out_path: Path,
-    stats_path: Path,
-    *,
-    all_titles: bool = False,
-    settings_overrides: Mapping[str, Any] | None = None,
-) -> list[str]:
-    """The `scrapy` arguments that crawl `source` into `out_path` (`crawl NAME -a ... -O ...`)."""
-    argv = ["crawl", source.type]
-    args = source.spider_args()
-    if all_titles:
-        args["all_titles"] = "1"
-    for name, value in args.items():
-        argv += ["-a", f"{name}={value}"]
-    settings = {"TPM_STATS_FILE": str(stats_path), **(settings_overrides or {})}
-    for name, value in settings.items():
-        if isinstance(value, list | dict):
-            value = json.dumps(value)
-        elif isinstance(value, bool):
-            value = "True" if value else "False"
-        argv += ["-s", f"{name}={value}"]
-    return [*argv, "-O", f"{out_path}:jsonlines"]
+def crawl_env(base: Mapping[str, str]) -> dict[str, str]:
+    """The environment of the crawl process: `base` with the repository on PYTHONPATH.
 
-
-def scrapy_command(source: Source, out_path: Path, stats_path: Path, **options: Any) -> list[str]:
-    """The full command line of that crawl, to run it by hand (`python -m scrapy ...`)."""
-    return [sys.executable, "-m", "scrapy", *scrapy_args(source, out_path, stats_path, **options)]
-
-
-def crawl_env(base: Mapping[str, str], pycache_dir: Path | None = None) -> dict[str, str]:
-    """The environment of a crawl subprocess: `base` with the repository on PYTHONPATH.
-
-    With `pycache_dir`, bytecode is read from and written to that folder
-    (PYTHONPYCACHEPREFIX), even when PYTHONDONTWRITEBYTECODE is set (as many container
-    images do) or site-packages is read-only: otherwise every crawl subprocess compiles
-    Scrapy and Twisted from source again, about 1.5 s of CPU each. Nothing is written
-    next to the installed packages.
-
-    >>> env = crawl_env({"PYTHONDONTWRITEBYTECODE": "1"}, Path("/tmp/pyc"))
-    >>> "PYTHONDONTWRITEBYTECODE" in env, env["PYTHONPYCACHEPREFIX"]
-    (False, '/tmp/pyc')
+    >>> crawl_env({"SCRAPY_SETTINGS_MODULE": "x"})["PYTHONPATH"] == str(repo_root())
+    True
     """
     env = {k: v for k, v in base.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo_root()), env.get("PYTHONPATH")]))
-    if pycache_dir is not None:
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
-        env["PYTHONPYCACHEPREFIX"] = str(Path(pycache_dir).resolve())
     return env
+
+
+def stop_group(pid: int, wait: Callable[[float], int | None], grace_s: float = GRACE_S) -> None:
+    """SIGTERM the process group `pid` (Scrapy closes cleanly), SIGKILL it if still running."""
+    for sig, seconds in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            return
+        if wait(seconds) is not None:
+            return
 
 
 _EXC_LINE_RE = re.compile(r"^[\w.]*(?:Error|Exception|Exit): .+")
@@ -133,77 +111,161 @@ def _log_tail(log_path: Path, lines: int = 3) -> str:
     return " | ".join(line.strip() for line in text[-lines:])
 
 
-def crawl_source(
-    source: Source,
-    out_path: Path,
-    *,
-    timeout_s: float,
-    all_titles: bool = False,
-    settings_overrides: Mapping[str, Any] | None = None,
-    cache_path: Path | None = None,
-    pycache_dir: Path | None = None,
-    launcher: LauncherName = "fork",
-) -> CrawlResult:
-    """Crawl one source in a process of its own into `out_path` (JSON Lines); never raises.
-
-    The log goes to `out_path` with `.log` appended. `settings_overrides` become
-    `-s NAME=VALUE` (e.g. USER_AGENT, DOWNLOAD_TIMEOUT, HTTPCACHE_ENABLED). With
-    `cache_path` (see `cache_path_for`), raw API objects unchanged since the previous
-    crawl with the same cache reuse its parse (crawlers/crawl_cache.py). With
-    `pycache_dir`, a new interpreter keeps its bytecode there (see `crawl_env`).
-    `launcher` is how the process starts: forked from a warm server or a new interpreter
-    (crawlers/launch.py).
-    """
-    if cache_path is not None:
-        settings_overrides = {
-            **(settings_overrides or {}),
-            "TPM_CRAWL_CACHE": str(Path(cache_path).resolve()),
-        }
-    out_path = Path(out_path).resolve()
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    log_path = out_path.with_name(out_path.name + ".log")
-    started = time.monotonic()
-    result = CrawlResult(source.key, ok=False, out_path=out_path, log_path=log_path)
-    with tempfile.TemporaryDirectory(prefix="tpm-crawl-") as tmp:
-        stats_path = Path(tmp) / "stats.json"
-        args = scrapy_args(
-            source,
-            out_path,
-            stats_path,
-            all_titles=all_titles,
-            settings_overrides=settings_overrides,
-        )
-        env = crawl_env(os.environ, pycache_dir)
-        timed_out = False
+def _wait(proc: subprocess.Popen[bytes]) -> Callable[[float], int | None]:
+    def wait(seconds: float) -> int | None:
         try:
-            proc = start_crawl(launcher, args, cwd=repo_root(), env=env, log_path=log_path)
-        except OSError as exc:
-            result.errors.append(f"cannot start scrapy: {exc}")
-            return result
-        status = proc.wait(timeout_s)
-        if status is None:
-            timed_out = True
-            proc.stop()
-            status = proc.wait(0)
-        result.seconds = round(time.monotonic() - started, 3)
-        stats = _read_stats(stats_path)
+            return proc.wait(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            return None
+
+    return wait
+
+
+def crawl(
+    sources: Sequence[Source],
+    out_dir: Path,
+    scrapy_settings: Mapping[str, Any],
+    timeout_s: float,
+    *,
+    concurrency: int = 2,
+    all_titles: bool = False,
+    cache_dir: Path | None = None,
+) -> dict[str, CrawlResult]:
+    """Crawl `sources` in one child process into `out_dir/KEY.jsonl`; results by source key.
+
+    `scrapy_settings` override crawlers/settings.py (flows/crawl_settings.py builds them);
+    a source on this machine also gets LOCAL_OVERRIDES. Each crawler closes after
+    `timeout_s` (CLOSESPIDER_TIMEOUT); the child is stopped when the crawls, run
+    `concurrency` at a time, exceed their rounds of `timeout_s` plus GRACE_S. With
+    `cache_dir`, raw API objects unchanged since the last crawl reuse its parse
+    (crawlers/crawl_cache.py). The log is `out_dir/crawl.log` (`KEY.log` for one source).
+    """
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    log_path = out_dir / (f"{safe_name(sources[0])}.log" if len(sources) == 1 else "crawl.log")
+    results = {
+        s.key: CrawlResult(s.key, ok=False, out_path=out_dir / f"{safe_name(s)}.jsonl")
+        for s in sources
+    }
+    if not results:
+        return results
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="tpm-crawl-") as tmp:
+        entries = []
+        for source in sources:
+            args = source.spider_args() | ({"all_titles": "1"} if all_titles else {})
+            cache = Path(cache_dir).resolve() / f"{safe_name(source)}.jsonl" if cache_dir else None
+            entries.append(
+                {
+                    "type": source.type,
+                    "args": args,
+                    "feed": str(results[source.key].out_path),
+                    "stats": str(Path(tmp) / f"{safe_name(source)}.stats.json"),
+                    "cache": str(cache) if cache else None,
+                    "settings": LOCAL_OVERRIDES if source.is_local else {},
+                }
+            )
+        lanes = max(1, concurrency)
+        spec = {
+            "settings": {**scrapy_settings, "CLOSESPIDER_TIMEOUT": timeout_s},
+            "concurrency": lanes,
+            "crawls": entries,
+        }
+        spec_path = Path(tmp) / "spec.json"
+        spec_path.write_text(json.dumps(spec), encoding="utf-8")
+        hard_timeout = timeout_s * math.ceil(len(entries) / lanes) + GRACE_S
+        status, timed_out = _run_child(spec_path, log_path, hard_timeout)
+        seconds = round(time.monotonic() - started, 3)
+        for entry, result in zip(entries, results.values(), strict=True):
+            result.seconds, result.log_path = seconds, log_path
+            _finish(result, _read_stats(Path(entry["stats"])), status, timed_out, hard_timeout)
+    return results
+
+
+def _run_child(spec_path: Path, log_path: Path, hard_timeout: float) -> tuple[int | None, bool]:
+    """Run the crawl process; its exit status (None: not started) and whether it timed out."""
+    try:
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "crawlers.crawl_process", str(spec_path)],
+                cwd=repo_root(),
+                env=crawl_env(os.environ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+    except OSError as exc:
+        log_path.write_text(f"OSError: cannot start the crawl process: {exc}\n")
+        return None, False
+    wait = _wait(proc)
+    status = wait(hard_timeout)
+    if status is not None:
+        return status, False
+    stop_group(proc.pid, wait)
+    return wait(0), True
+
+
+def _finish(
+    result: CrawlResult,
+    stats: dict[str, Any],
+    status: int | None,
+    timed_out: bool,
+    hard_timeout: float,
+) -> None:
+    """Fill `result` from its crawler's stats and the child's fate; decide `ok`."""
     _fill(result, stats)
-    if timed_out:
+    log_path = result.log_path or Path()
+    finish = stats.get("tpm/finish_reason")
+    if timed_out and finish is None:
         result.errors.append(
-            f"crawl timed out after {timeout_s:g} s and was stopped; "
+            f"the crawl process ran over {hard_timeout:g} s and was stopped; "
             f"{result.kept} postings kept from what was fetched"
         )
-    elif status != 0:
-        tail = _log_tail(log_path)
-        result.errors.append(f"scrapy exited with status {status}: {tail}")
     elif not stats:
-        result.errors.append(f"the crawl wrote no stats (see {log_path}): {_log_tail(log_path)}")
-    finish = stats.get("tpm/finish_reason")
-    if finish not in (None, "finished") and not timed_out:
+        reason = f"exited with status {status}" if status else "wrote no stats"
+        result.errors.append(f"the crawl process {reason}: {_log_tail(log_path)}")
+    elif finish == "closespider_timeout":
+        result.errors.append(
+            f"crawl timed out after CLOSESPIDER_TIMEOUT and was stopped; "
+            f"{result.kept} postings kept from what was fetched"
+        )
+    elif finish not in (None, "finished", "not started"):
         result.errors.append(f"the spider closed early ({finish})")
     result.ok = not result.errors and finish == "finished"
-    if not out_path.exists():
-        out_path.touch()
+    if result.out_path is not None and not result.out_path.exists():
+        result.out_path.touch()
+
+
+def recrawl(
+    source: Source,
+    crawl_once: Callable[[Source], CrawlResult],
+    *,
+    retries: int,
+    delay_s: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> CrawlResult:
+    """Crawl a failed `source` again alone, up to `retries` times, waiting `delay_s` first
+    and twice as long before each next try; the first ok result, else the last one.
+
+    `crawl_once(source)` is e.g. `lambda s: crawl([s], ...)[s.key]`.
+
+    >>> tries = []
+    >>> def once(s):
+    ...     tries.append(1)
+    ...     return CrawlResult(s.key, ok=len(tries) == 2)
+    >>> waits = []
+    >>> a = Source(type="lever", company="a")
+    >>> r = recrawl(a, once, retries=3, delay_s=1, sleep=waits.append)
+    >>> r.ok, waits
+    (True, [1, 2])
+    """
+    result = CrawlResult(source.key, ok=False, errors=["not crawled again (crawl_retries is 0)"])
+    for attempt in range(retries):
+        sleep(delay_s * 2**attempt)
+        result = crawl_once(source)
+        if result.ok:
+            break
     return result
 
 
@@ -229,45 +291,13 @@ def _fill(result: CrawlResult, stats: dict[str, Any]) -> None:
         result.errors.append(f"{exceptions} parse callbacks raised (see {result.log_path})")
 
 
-def cache_path_for(cache_dir: Path, source: Source) -> Path:
-    """The crawl cache file of `source` under `cache_dir` (one file per source key)."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source.key)
-    return Path(cache_dir) / f"{safe}.jsonl"
+def safe_name(source: Source) -> str:
+    """The source key as a file name.
 
-
-def part_path(out_dir: Path, index: int, source: Source) -> Path:
-    """The per-source output file: position and key, safe for a file name."""
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in source.key)
-    return out_dir / f"{index:03d}-{safe}.jsonl"
-
-
-def crawl_sources(
-    sources: Sequence[Source],
-    out_dir: Path,
-    *,
-    timeout_s: float,
-    concurrency: int = 2,
-    all_titles: bool = False,
-    settings_overrides: Mapping[str, Any] | None = None,
-    launcher: LauncherName = "fork",
-) -> list[CrawlResult]:
-    """Crawl every source, `concurrency` processes at a time; results in input order."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    def one(pair: tuple[int, Source]) -> CrawlResult:
-        index, source = pair
-        return crawl_source(
-            source,
-            part_path(out_dir, index, source),
-            timeout_s=timeout_s,
-            all_titles=all_titles,
-            settings_overrides=settings_overrides,
-            launcher=launcher,
-        )
-
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        return list(pool.map(one, enumerate(sources)))
+    >>> safe_name(Source(type="lever", company="acme"))
+    'lever_acme'
+    """
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in source.key)
 
 
 def merge_outputs(results: Sequence[CrawlResult], out_path: Path) -> int:

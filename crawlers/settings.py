@@ -2,9 +2,10 @@
 
 Politeness first: robots.txt is obeyed, AutoThrottle adapts the pace to the server, at
 most two requests run at once per domain, and 429/5xx/timeouts are retried with an
-exponential backoff that honours `Retry-After` (crawlers.middlewares.retry). The runner
-(crawlers/runner.py) passes the user agent, timeouts and the HTTP cache switch from the
-tpm-match settings object as `-s NAME=VALUE`; nothing here reads the environment.
+exponential backoff that honours `Retry-After` (crawlers.middlewares.retry); a refused
+connection, a failed DNS lookup or a TLS error is not retried (the board is down). The
+flows turn the tpm-match settings into overrides of these (flows/crawl_settings.py) and
+crawlers/crawl_process.py applies them; nothing here reads the environment.
 """
 
 from __future__ import annotations
@@ -48,22 +49,18 @@ ITEM_PIPELINES = {
     "crawlers.pipelines.normalisation.NormalisationPipeline": 200,
     "crawlers.pipelines.title_filter.TitleFilterPipeline": 300,
     "crawlers.pipelines.dedup.DedupPipeline": 400,
-    "crawlers.pipelines.crawl_cache.CrawlCachePipeline": 900,
 }
 
 EXTENSIONS = {
     "crawlers.extensions.StatsFile": 500,
-    "crawlers.extensions.BatchCounts": 510,
-}
-# next to the spider: runs of postings served by the crawl cache travel as one item
-SPIDER_MIDDLEWARES = {
-    "crawlers.middlewares.batches.ReusedPostingBatches": 990,
+    "crawlers.crawl_cache.CrawlCache": 510,
 }
 
-#: Where crawlers.extensions.StatsFile writes the crawl's stats as JSON (set by the runner).
+#: Where crawlers.extensions.StatsFile writes the crawl's stats as JSON (set per crawler
+#: by crawlers/crawl_process.py).
 TPM_STATS_FILE = None
-#: The incremental crawl cache of this source (crawlers/crawl_cache.py; None: no cache).
-#: Set by the runner; unchanged raw API objects reuse last night's normalised posting.
+#: The incremental crawl cache of this source (crawlers.crawl_cache.CrawlCache; None: no
+#: cache). Set per crawler; unchanged raw API objects reuse last night's posting.
 TPM_CRAWL_CACHE = None
 #: The taxonomy whose role titles the title filter uses (None: the repository's file).
 TPM_TAXONOMY_PATH = None
@@ -83,7 +80,6 @@ HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]
 
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_EXPORTERS = {"jsonlines": "crawlers.exporters.PostingJsonLinesExporter"}
 DEFAULT_DROPITEM_LOG_LEVEL = "INFO"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False

@@ -8,22 +8,33 @@ Format (``api_base`` and ``name`` are optional on every entry)::
       - {type: ashby, board: openai, name: OpenAI}
       - {type: jsonld, urls: ["https://example.com/careers"]}
 
+The types and the field naming each board come from the spider registry
+(`crawlers.spiders.registry`): each spider declares its `source_type` and `board_arg`.
 Every problem names the file, the entry (position and key) and the field.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-SourceType = Literal["greenhouse", "lever", "ashby", "jsonld"]
+from crawlers.spiders import registry
 
-#: The spider argument that names the board, per source type.
-BOARD_FIELD: dict[str, str] = {"greenhouse": "board", "lever": "company", "ashby": "board"}
+#: The fields a board can be named by (a spider's `board_arg` is one of them).
+BOARD_FIELDS = ("board", "company", "urls")
+
+
+def board_field(source_type: str) -> str:
+    """The sources.yaml field that names a board of this type (its spider's `board_arg`).
+
+    >>> board_field("lever"), board_field("jsonld")
+    ('company', 'urls')
+    """
+    return registry()[source_type].board_arg
 
 
 class SourceError(ValueError):
@@ -35,12 +46,20 @@ class Source(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    type: SourceType
+    type: str
     board: str | None = None
     company: str | None = None
     urls: list[str] | None = None
     api_base: str | None = None
     name: str | None = None
+
+    @field_validator("type")
+    @classmethod
+    def _type(cls, value: str) -> str:
+        if value not in registry():
+            known = ", ".join(registry())
+            raise ValueError(f"unknown source type {value!r}: use one of {known}")
+        return value
 
     @field_validator("board", "company")
     @classmethod
@@ -66,27 +85,36 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _check_shape(self) -> Source:
-        if self.type == "jsonld":
-            if not self.urls:
-                raise ValueError("a jsonld source needs 'urls' (listing pages or sitemaps)")
-            if self.board or self.company:
-                raise ValueError("a jsonld source takes 'urls', not 'board' or 'company'")
-            return self
-        need = BOARD_FIELD[self.type]
-        other = "company" if need == "board" else "board"
-        if getattr(self, need) is None:
-            raise ValueError(f"a {self.type} source needs '{need}'")
-        if getattr(self, other) is not None or self.urls:
-            raise ValueError(f"a {self.type} source takes '{need}' only (not '{other}'/'urls')")
+        need = board_field(self.type)
+        others = [f for f in BOARD_FIELDS if f != need]
+        if not getattr(self, need):
+            what = " (listing pages or sitemaps)" if need == "urls" else ""
+            raise ValueError(f"a {self.type} source needs '{need}'{what}")
+        if any(getattr(self, f) for f in others):
+            taken = "'/'".join(others)
+            raise ValueError(f"a {self.type} source takes '{need}' only (not '{taken}')")
         return self
 
     @property
     def board_token(self) -> str:
         """The board part of the key: the token, or a jsonld source's first host name."""
-        if self.type == "jsonld":
-            host = urlsplit((self.urls or [""])[0]).hostname or "unknown"
+        if self.urls:
+            host = urlsplit(self.urls[0]).hostname or "unknown"
             return host.replace(":", "-")  # an IPv6 host must not add a colon to the key
-        return str(getattr(self, BOARD_FIELD[self.type]))
+        return str(getattr(self, board_field(self.type)))
+
+    @property
+    def is_local(self) -> bool:
+        """True when every host of this source is this machine (the demo board, tests).
+
+        >>> Source(type="lever", company="a", api_base="http://127.0.0.1:8000").is_local
+        True
+        >>> Source(type="lever", company="a").is_local
+        False
+        """
+        urls = [self.api_base] if self.api_base else list(self.urls or [])
+        hosts = {urlsplit(url).hostname for url in urls}
+        return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
 
     @property
     def key(self) -> str:
@@ -95,12 +123,9 @@ class Source(BaseModel):
 
     def spider_args(self) -> dict[str, str]:
         """The `-a NAME=VALUE` arguments of this source's spider."""
-        args: dict[str, str] = {}
-        if self.type == "jsonld":
-            args["urls"] = ",".join(self.urls or [])
-        else:
-            field = BOARD_FIELD[self.type]
-            args[field] = str(getattr(self, field))
+        field = board_field(self.type)
+        value = getattr(self, field)
+        args = {field: ",".join(value) if isinstance(value, list) else str(value)}
         if self.api_base:
             args["api_base"] = self.api_base
         if self.name:

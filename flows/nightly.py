@@ -1,15 +1,16 @@
 """The nightly flow: crawl every source, extract what changed, dedup, load, score, publish.
 
-Order (ARCHITECTURE.md): one crawl task per source (a Scrapy process of its own, forked
-from a warm server, with its own hard timeout, retried with backoff; a failing source is
-recorded and the others go on; meanwhile the extractor is built in a background thread)
-→ read each source's JSON Lines as its crawl ends → keep postings whose `content_hash` is
-new or changed against the warehouse → extract those → load into a staging copy of the
-warehouse (upserts, `last_seen`, `closed_at`, rejected rows) → cross-source dedup →
-score every registered candidate against the open postings → record the run → publish
-atomically → a Prefect markdown artifact. Anything that fails before `publish()`
-discards the staging copy, so yesterday's warehouse stays as it was; the failed run is
-then recorded on its own.
+Order (ARCHITECTURE.md): one crawl task for every source (one Scrapy crawl process, with
+its own hard timeout; flows/crawl_settings.py, the same crawl API as `tpm-match crawl`),
+then one recrawl task per failed source (alone, `crawl_retries` times, delay doubling;
+a source still failing is recorded and the others go on; meanwhile the extractor is
+built in a background thread) → read each source's JSON Lines → keep postings whose
+`content_hash` is new or changed against the warehouse → extract those → load into a
+staging copy of the warehouse (upserts, `last_seen`, `closed_at`, rejected rows) →
+cross-source dedup → score every registered candidate against the open postings →
+record the run → publish atomically → a Prefect markdown artifact. Anything that fails
+before `publish()` discards the staging copy, so yesterday's warehouse stays as it was;
+the failed run is then recorded on its own.
 
 Import this module only after `flows.runtime.configure_prefect` (it imports Prefect).
 
@@ -24,16 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from uuid import uuid4
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
-from prefect.futures import PrefectFuture, as_completed
-from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
-from crawlers.runner import LOCAL_OVERRIDES, CrawlResult, cache_path_for
+from crawlers.runner import CrawlResult
 from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
 from flows.dedup import find_duplicates
@@ -41,10 +39,10 @@ from flows.progress import emit
 from flows.run_summary import RunSummary, demand_changes, markdown
 from flows.settings import Settings, load_settings
 from flows.tasks import (
-    CrawlFailed,
-    crawl_source_task,
+    crawl_task,
     extract_task,
     read_postings,
+    recrawl_task,
     score_task,
     warm_extractor,
 )
@@ -62,30 +60,9 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{(now or datetime.now(UTC)):%Y%m%dT%H%M%SZ}-{uuid4().hex[:6]}"
 
 
-def _crawl_overrides(settings: Settings) -> dict[str, Any]:
-    overrides: dict[str, Any] = {"USER_AGENT": settings.user_agent}
-    if settings.http_cache:
-        overrides["HTTPCACHE_ENABLED"] = True
-        overrides["HTTPCACHE_DIR"] = str((settings.work_dir / "httpcache").resolve())
-    return overrides
-
-
-def is_local(source: Source) -> bool:
-    """True when a source is served from this machine (the demo board, tests, benches).
-
-    >>> is_local(Source(type="lever", company="a", api_base="http://127.0.0.1:8000"))
-    True
-    >>> is_local(Source(type="lever", company="a"))
-    False
-    """
-    urls = [source.api_base] if source.api_base else list(source.urls or [])
-    hosts = {urlsplit(url).hostname for url in urls}
-    return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
-
-
-def _result_counts(result: CrawlResult, ok: bool) -> dict[str, Any]:
+def _result_counts(result: CrawlResult) -> dict[str, Any]:
     return {
-        "ok": ok,
+        "ok": result.ok,
         "kept": result.kept,
         "dropped_by_filter": result.dropped_by_filter,
         "rejected": result.rejected,
@@ -93,36 +70,19 @@ def _result_counts(result: CrawlResult, ok: bool) -> dict[str, Any]:
     }
 
 
-def _collect(
-    source: Source,
-    future: PrefectFuture[CrawlResult],
-    summary: RunSummary,
-    postings: list[Posting],
-) -> bool:
-    """Record one finished crawl in `summary` and add its postings; return whether it was ok."""
-    outcome = future.result(raise_on_failure=False)
-    if isinstance(outcome, CrawlResult):
-        result, ok = outcome, True
-    elif isinstance(outcome, CrawlFailed):
-        result, ok = outcome.result, False
-    else:
-        result, ok = None, False
-    if result is not None:
-        summary.source_counts[source.key] = _result_counts(result, ok)
-        for error in result.errors:
-            summary.add_source_error(source.key, str(error))
-    else:
-        summary.source_counts[source.key] = {"ok": False}
-        summary.add_source_error(source.key, f"crawl task crashed: {outcome!r}")
-    if not ok:
-        get_run_logger().warning(
-            "source %s failed: %s", source.key, summary.source_errors[source.key]
-        )
+def _collect(result: CrawlResult, summary: RunSummary, postings: list[Posting]) -> bool:
+    """Record one source's crawl in `summary` and add its postings; return whether it was ok."""
+    key = result.source_key
+    summary.source_counts[key] = _result_counts(result)
+    for error in result.errors:
+        summary.add_source_error(key, str(error))
+    if not result.ok:
+        get_run_logger().warning("source %s failed: %s", key, summary.source_errors.get(key))
         return False
-    if result is not None and result.out_path is not None:
+    if result.out_path is not None:
         read = read_postings(result.out_path)
         for error in read.errors:
-            summary.add_source_error(source.key, error)
+            summary.add_source_error(key, error)
         postings.extend(read.postings)
     return True
 
@@ -130,48 +90,21 @@ def _collect(
 def crawl_all(
     sources: list[Source], settings: Settings, crawl_dir: Path, summary: RunSummary
 ) -> tuple[list[Posting], dict[str, bool]]:
-    """Crawl every source (at most `crawl_concurrency` at once); return postings and ok-map."""
-    task = crawl_source_task.with_options(
-        retries=settings.crawl_retries,
-        retry_delay_seconds=exponential_backoff(backoff_factor=settings.crawl_retry_delay_s),
-    )
-    overrides = _crawl_overrides(settings)
-    pending: dict[PrefectFuture[CrawlResult], Source] = {}
-    postings: list[Posting] = []
-    crawled_ok: dict[str, bool] = {}
-    queue = list(sources)
-
-    def fill() -> None:
-        while queue and len(pending) < settings.crawl_concurrency:
-            source = queue.pop(0)
-            out_path = crawl_dir / f"{source.key.replace(':', '_')}.jsonl"
-            # no politeness delays towards a server on this machine
-            extra = LOCAL_OVERRIDES if is_local(source) else {}
-            future = task.submit(
-                source,
-                out_path,
-                settings.crawl_timeout_s,
-                False,
-                {**overrides, **extra},
-                cache_path_for(settings.crawl_cache_dir, source),
-                settings.pycache_dir,
-                settings.crawl_launcher,
-            )
-            pending[future] = source
-
+    """Crawl every source, then each failed one again alone; return postings and ok-map."""
     emit("crawl", f"crawling {len(sources)} sources", completed=0, total=len(sources))
-    while queue or pending:
-        fill()
-        done = next(iter(as_completed(list(pending))))
-        source = pending.pop(done)
-        fill()  # the next crawl starts before this one's postings are read
-        crawled_ok[source.key] = _collect(source, done, summary, postings)
-        emit(
-            "crawl",
-            f"{len(crawled_ok)} of {len(sources)} sources crawled",
-            completed=len(crawled_ok),
-            total=len(sources),
-        )
+    results = crawl_task(settings, quote(sources), crawl_dir) if sources else {}
+    failed = [s for s in sources if not results[s.key].ok]
+    if failed and settings.crawl_retries:
+        emit("crawl", f"crawling {len(failed)} failed sources again, each alone")
+        retries = {s.key: recrawl_task.submit(settings, s, crawl_dir) for s in failed}
+        for key, future in retries.items():
+            outcome = future.result(raise_on_failure=False)
+            if isinstance(outcome, CrawlResult):
+                results[key] = outcome
+            else:
+                results[key].errors.append(f"recrawl task crashed: {outcome!r}")
+    postings: list[Posting] = []
+    crawled_ok = {s.key: _collect(results[s.key], summary, postings) for s in sources}
     ok_count = sum(crawled_ok.values())
     summary.stage_counts["crawl"] = {
         "sources": len(sources),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import Field
@@ -62,13 +62,17 @@ class Settings(BaseSettings):
     timezone: str = "UTC"
     prefect_api_url: str | None = None
     # crawling
+    # how many sources crawl at once (as crawlers of the one crawl process)
     crawl_concurrency: int = Field(default=2, ge=1)
-    # "fork": crawls fork from a server that imported Scrapy once (crawlers/launch.py);
-    # "exec": each crawl is a new `python -m scrapy crawl ...` (slower; to reproduce one)
-    crawl_launcher: Literal["fork", "exec"] = "fork"
+    # each source's crawl closes after this (CLOSESPIDER_TIMEOUT)
     crawl_timeout_s: float = Field(default=900.0, gt=0)
+    # how many times a source that failed is crawled again, alone, in a new crawl
+    # process, after crawl_retry_delay_s (doubling after each try). Request retries
+    # within a crawl are Scrapy's RETRY_TIMES (crawlers/settings.py).
     crawl_retries: int = Field(default=2, ge=0)
-    crawl_retry_delay_s: float = Field(default=10.0, ge=0)  # first retry; doubles after
+    crawl_retry_delay_s: float = Field(default=10.0, ge=0)
+    # a source that failed on each of this many last nights is flagged in the run
+    failing_source_nights: int = Field(default=3, ge=1)
     http_cache: bool = False
     user_agent: str = "tpm-match/0.1 (+https://github.com/tpm-match/tpm-match)"
     # extraction and scoring
@@ -91,11 +95,6 @@ class Settings(BaseSettings):
     def crawl_cache_dir(self) -> Path:
         """Last night's parse of each board's unchanged raw API objects."""
         return self.cache_dir / "crawl"
-
-    @property
-    def pycache_dir(self) -> Path:
-        """Bytecode of the Scrapy crawl subprocesses."""
-        return self.cache_dir / "pycache"
 
     @property
     def score_memo_path(self) -> Path:

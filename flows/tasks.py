@@ -1,4 +1,4 @@
-"""The Prefect tasks of the nightly flow: crawl one source, read its output, extract, score.
+"""The Prefect tasks of the nightly flow: crawl the sources, read their output, extract, score.
 
 Each task is a thin wrapper around the room that does the work (crawlers, matcher); the
 business rules live there. Large inputs are passed wrapped in `quote()` by the flow so
@@ -17,10 +17,11 @@ import orjson
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from crawlers.launch import LauncherName
-from crawlers.runner import CrawlResult, crawl_source
+from crawlers.runner import CrawlResult
 from crawlers.sources import Source
+from flows.crawl_settings import crawl_batch, recrawl_source
 from flows.progress import emit
+from flows.settings import Settings
 from matcher.models import Extraction, Match, Posting
 from matcher.scoring_memo import ExplainMemo, memo_context
 from matcher.taxonomy import Taxonomy
@@ -29,56 +30,27 @@ if TYPE_CHECKING:
     from matcher.extract import Extractor
 
 
-class CrawlFailed(RuntimeError):
-    """A crawl that ended badly; carries the CrawlResult so the flow can record it."""
-
-    def __init__(self, result: CrawlResult) -> None:
-        errors = "; ".join(str(e) for e in result.errors) or "no error message"
-        super().__init__(f"crawl of {result.source_key} failed: {errors}")
-        self.result = result
-
-
 def _crawl_run_name() -> str:
     from prefect.runtime import task_run
 
     source = task_run.parameters.get("source")
-    return f"crawl-{getattr(source, 'key', 'source')}"
+    return f"recrawl-{getattr(source, 'key', 'source')}"
 
 
-@task(name="crawl-source", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
-def crawl_source_task(
-    source: Source,
-    out_path: Path,
-    timeout_s: float,
-    all_titles: bool = False,
-    settings_overrides: dict[str, Any] | None = None,
-    cache_path: Path | None = None,
-    pycache_dir: Path | None = None,
-    launcher: LauncherName = "fork",
-) -> CrawlResult:
-    """Crawl one source into `out_path` (JSON Lines) in a Scrapy process of its own.
+@task(name="crawl", cache_policy=NO_CACHE)
+def crawl_task(settings: Settings, sources: list[Source], out_dir: Path) -> dict[str, CrawlResult]:
+    """Crawl every source in one crawl process (flows/crawl_settings.py); results by key.
 
-    The subprocess has its own hard timeout (`timeout_s`): Prefect's task timeouts cannot
-    stop blocking code. A crawl that is not ok raises CrawlFailed, so Prefect retries it
-    with backoff; the flow records the last failure and carries on with the others.
-    `cache_path` is the source's incremental crawl cache (crawlers/crawl_cache.py);
-    `pycache_dir` keeps the subprocess's bytecode (crawlers.runner.crawl_env); `launcher`
-    forks the crawl from a warm server or starts a new interpreter (crawlers/launch.py).
+    The crawl process has its own hard timeout: Prefect's task timeouts cannot stop
+    blocking code. A failed source is in the results with `ok=False`; it never raises.
     """
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    result = crawl_source(
-        source,
-        out_path,
-        timeout_s=timeout_s,
-        all_titles=all_titles,
-        settings_overrides=settings_overrides,
-        cache_path=cache_path,
-        pycache_dir=pycache_dir,
-        launcher=launcher,
-    )
-    if not result.ok:
-        raise CrawlFailed(result)
-    return result
+    return crawl_batch(settings, sources, out_dir)
+
+
+@task(name="recrawl-source", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
+def recrawl_task(settings: Settings, source: Source, out_dir: Path) -> CrawlResult:
+    """Crawl a failed source again alone (`crawl_retries` times, delay doubling)."""
+    return recrawl_source(settings, source, out_dir)
 
 
 @dataclass(slots=True)

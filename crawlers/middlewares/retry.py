@@ -4,20 +4,56 @@ Scrapy's RetryMiddleware re-schedules a failed request at once. Here the retry w
 first: `Retry-After` when the response gives one (seconds or an HTTP date), else
 `RETRY_BACKOFF_BASE * 2**n` seconds with up to 25% jitter, capped at `RETRY_BACKOFF_MAX`.
 The wait is an asyncio sleep (Scrapy's default asyncio reactor), so other requests go on.
+
+A dead board fails fast: a refused connection, a failed DNS lookup or a TLS error is not
+retried at all (`is_dead_host`); no backoff would make it answer tonight.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import ssl
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from OpenSSL.SSL import Error as TLSError
 from scrapy import Request
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
+from twisted.internet.error import ConnectionRefusedError as TxConnectionRefusedError
+from twisted.internet.error import DNSLookupError
+from twisted.web._newclient import _WrapperException
+
+#: Failures that mean the host is down, unknown or cannot speak TLS with us.
+DEAD_HOST = (
+    DownloadConnectionRefusedError,
+    CannotResolveHostError,
+    TxConnectionRefusedError,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TLSError,
+    ssl.SSLError,
+)
+
+
+def is_dead_host(exc: BaseException | None) -> bool:
+    """True for a refused connection, a failed DNS lookup or a TLS error (also wrapped).
+
+    >>> is_dead_host(DownloadConnectionRefusedError("refused")), is_dead_host(TimeoutError())
+    (True, False)
+    """
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, DEAD_HOST):
+            return True
+        if isinstance(exc, _WrapperException):  # Twisted's ResponseNeverReceived & co.
+            return any(is_dead_host(reason.value) for reason in exc.reasons)
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def retry_after_seconds(value: str | bytes | None, now: datetime | None = None) -> float | None:
@@ -91,7 +127,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(  # type: ignore[override]
         self, request: Request, exception: Exception
     ) -> Request | Response | None:
-        """Retry a timeout or connection failure, after waiting."""
+        """Retry a timeout or a lost connection, after waiting; never a dead host."""
+        if is_dead_host(exception):
+            self.crawler.stats.inc_value("tpm/retry/dead_host")
+            return None
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get(
             "dont_retry", False
         ):

@@ -1,31 +1,16 @@
-"""The base of our item pipelines: one posting at a time, also inside a PostingBatch.
-
-A pipeline implements `process_posting(posting)` (return it, or raise DropItem). For a
-`PostingBatch` it is called for each posting; a dropped one leaves the batch and is
-handled as Scrapy handles a dropped item (the log line at the DropItem's level and the
-`item_dropped` signal, which also counts it in `item_dropped_count`), so a posting is kept
-or dropped for the same reason, with the same traces, whether it came alone or batched.
-"""
+"""The base of our item pipelines: they keep the crawler (its stats, settings, spider)."""
 
 from __future__ import annotations
 
-import logging
-from typing import Any, Self
+from typing import Self
 
-from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
-from scrapy.utils.log import logformatter_adapter
-
-from crawlers.items import Posting, PostingBatch
-
-logger = logging.getLogger("scrapy.core.scraper")
 
 
-class PostingPipeline:
-    """Base of our item pipelines: subclasses implement `process_posting`.
+class CrawlerPipeline:
+    """An item pipeline built `from_crawler` that keeps it as `self.crawler`.
 
-    It keeps the crawler as `self.crawler`; a pipeline that reads settings overrides
+    Subclasses implement Scrapy's `process_item(item)`; one that reads settings overrides
     `from_crawler` (and `__init__`, calling this one).
     """
 
@@ -35,29 +20,3 @@ class PostingPipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
-
-    def process_posting(self, posting: Posting) -> Posting:
-        """Return the posting (perhaps changed) or raise DropItem."""
-        raise NotImplementedError
-
-    def process_item(self, item: Any) -> Any:
-        """A posting goes to `process_posting`; a batch, posting by posting."""
-        if type(item) is not PostingBatch:
-            return self.process_posting(item)
-        kept: list[Posting] = []
-        for posting in item.postings:
-            try:
-                kept.append(self.process_posting(posting))
-            except DropItem as exc:
-                self._dropped(posting, exc)
-        item.postings = kept
-        return item
-
-    def _dropped(self, posting: Posting, exc: DropItem) -> None:
-        crawler, spider = self.crawler, self.crawler.spider
-        logkws = crawler.logformatter.dropped(posting, exc, None, spider)
-        if logkws is not None:
-            logger.log(*logformatter_adapter(logkws), extra={"spider": spider})
-        crawler.signals.send_catch_log(
-            signal=signals.item_dropped, item=posting, response=None, spider=spider, exception=exc
-        )

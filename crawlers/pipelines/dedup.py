@@ -8,13 +8,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.outcomes import source_of
-from crawlers.pipelines.base import PostingPipeline
+from crawlers.pipelines.base import CrawlerPipeline
 from matcher.models import Posting
 
 logger = logging.getLogger(__name__)
 
 
-class DedupPipeline(PostingPipeline):
+class DedupPipeline(CrawlerPipeline):
     """Keep the first posting of each id and of each content hash."""
 
     def __init__(self, crawler: Crawler) -> None:
@@ -22,7 +22,7 @@ class DedupPipeline(PostingPipeline):
         self.ids: set[str] = set()
         self.hashes: dict[str, str] = {}
 
-    def process_posting(self, item: Posting) -> Posting:
+    def process_item(self, item: Posting) -> Posting:
         """Return the item the first time; raise DropItem for repeats (counted)."""
         if item.id in self.ids:
             reason = "the same id appears twice in the board"

@@ -18,6 +18,7 @@ import html
 import re
 from dataclasses import asdict
 
+from crawlers.crawl_cache import CrawlCache
 from crawlers.normalise import (
     currency_code,
     employment_type,
@@ -27,7 +28,7 @@ from crawlers.normalise import (
     remote_from_text,
 )
 from crawlers.outcomes import reject
-from crawlers.pipelines.base import PostingPipeline
+from crawlers.pipelines.base import CrawlerPipeline
 from matcher.models import Posting, content_hash
 from matcher.text import html_to_text, looks_like_html, tidy_text
 
@@ -45,16 +46,16 @@ def _number(value: object) -> float | None:
         return None
 
 
-class NormalisationPipeline(PostingPipeline):
+class NormalisationPipeline(CrawlerPipeline):
     """Put every field in its canonical form and recompute the content hash."""
 
-    def process_posting(self, item: Posting) -> Posting:
+    def process_item(self, item: Posting) -> Posting:
         """Normalise `item` in place; drop it when no text is left of its description.
 
         A posting served from the crawl cache was normalised last night: it is returned
         as it is.
         """
-        cache = getattr(self.crawler.spider, "crawl_cache", None)
+        cache = self.crawler.get_extension(CrawlCache)
         if cache is not None and cache.is_reused(item):
             return item
         item.title = tidy_text(html.unescape(item.title))

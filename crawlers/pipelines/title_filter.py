@@ -12,7 +12,7 @@ from typing import Self
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawlers.pipelines.base import PostingPipeline
+from crawlers.pipelines.base import CrawlerPipeline
 from crawlers.titles import TitleMatcher
 from matcher.models import Posting
 from matcher.taxonomy import load_taxonomy
@@ -22,7 +22,7 @@ DEFAULT_TAXONOMY = Path(__file__).resolve().parents[2] / "skills_taxonomy.yaml"
 _SAMPLE = 200
 
 
-class TitleFilterPipeline(PostingPipeline):
+class TitleFilterPipeline(CrawlerPipeline):
     """Drop non-TPM postings (unless the spider runs with all_titles)."""
 
     def __init__(self, crawler: Crawler, matcher: TitleMatcher) -> None:
@@ -36,7 +36,7 @@ class TitleFilterPipeline(PostingPipeline):
         cutoff = crawler.settings.getfloat("TPM_TITLE_WORD_CUTOFF", 85.0)
         return cls(crawler, TitleMatcher.build(taxonomy.role_titles, cutoff))
 
-    def process_posting(self, item: Posting) -> Posting:
+    def process_item(self, item: Posting) -> Posting:
         """Return TPM postings; raise DropItem for the others."""
         spider = self.crawler.spider
         if getattr(spider, "all_titles", False):

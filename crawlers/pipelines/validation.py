@@ -10,11 +10,11 @@ from typing import Self
 from scrapy.crawler import Crawler
 
 from crawlers.outcomes import reject
-from crawlers.pipelines.base import PostingPipeline
+from crawlers.pipelines.base import CrawlerPipeline
 from matcher.models import Posting
 
 
-class ValidationPipeline(PostingPipeline):
+class ValidationPipeline(CrawlerPipeline):
     """Drop postings lacking a title or a description, or with a garbage-sized one."""
 
     def __init__(self, crawler: Crawler, max_chars: int) -> None:
@@ -25,7 +25,7 @@ class ValidationPipeline(PostingPipeline):
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler, crawler.settings.getint("TPM_MAX_DESCRIPTION_CHARS", 300_000))
 
-    def process_posting(self, item: Posting) -> Posting:
+    def process_item(self, item: Posting) -> Posting:
         """Return the item, or raise DropItem naming what is missing."""
         if not isinstance(item.title, str) or not item.title.strip():
             raise reject(self.crawler, item, "missing_title", "no title")

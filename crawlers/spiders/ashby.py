@@ -39,7 +39,8 @@ class AshbySpider(BoardSpider):
     """`scrapy crawl ashby -a board=NAME [-a api_base=URL]`."""
 
     name = "ashby"
-    source = "ashby"
+    source_type = "ashby"
+    board_arg = "board"
     default_api_base = "https://api.ashbyhq.com"
 
     def __init__(self, *args: Any, board: str | None = None, **kwargs: Any) -> None:

@@ -9,16 +9,14 @@ not only TPM roles).
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, ClassVar, Self
 
 import scrapy
-from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
+    CannotResolveHostError,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
@@ -29,7 +27,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawlers.crawl_cache import CrawlCache, cache_context, raw_digest
+from crawlers.crawl_cache import CrawlCache, raw_digest
 from crawlers.outcomes import record_error, record_rejection
 from matcher.models import Posting
 
@@ -89,7 +87,7 @@ def describe_failure(failure: Failure, timeout_s: float | None = None) -> str:
     if isinstance(exc, DownloadTimeoutError | TimeoutError | TCPTimedOutError):
         after = f" after {timeout_s:g} s" if timeout_s else ""
         return f"timed out{after} (and on every retry)"
-    if isinstance(exc, DNSLookupError):
+    if isinstance(exc, DNSLookupError | CannotResolveHostError):
         return f"DNS lookup failed: {exc}"
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
@@ -104,8 +102,11 @@ def describe_failure(failure: Failure, timeout_s: float | None = None) -> str:
 class BoardSpider(scrapy.Spider):
     """Base class: the spider arguments, errback, JSON parsing and Posting building."""
 
-    #: The `source` of the postings (greenhouse, lever, ashby, jsonld).
-    source: ClassVar[str] = ""
+    #: The source type this spider crawls (`type:` in sources.yaml, the postings' `source`).
+    source_type: ClassVar[str] = ""
+    #: The spider argument (and sources.yaml field) that names the board: `board`,
+    #: `company`, or `urls` (a list of start URLs, joined by commas for the spider).
+    board_arg: ClassVar[str] = "board"
     default_api_base: ClassVar[str] = ""
 
     def __init__(
@@ -121,42 +122,21 @@ class BoardSpider(scrapy.Spider):
         self.company_name = company_name or None
         self.all_titles = truthy(all_titles)
         self.timeout_s: float | None = None
-        #: Last night's parses (`TPM_CRAWL_CACHE`), or None when the crawl has no cache.
-        self.crawl_cache: CrawlCache | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
         spider.configure(crawler.settings)
-        cache_path = crawler.settings.get("TPM_CRAWL_CACHE")
-        if cache_path:
-            spider.open_cache(Path(cache_path))
         return spider
 
-    def open_cache(self, path: Path) -> None:
-        """Read last night's parses from `path`; save tonight's when the spider finishes."""
-        spider_file = Path(sys.modules[type(self).__module__].__file__ or "")
-        args = {"board": self.board, "company_name": self.company_name}
-        self.crawl_cache = CrawlCache.open(path, cache_context(self.name, spider_file, args))
-        self.crawler.signals.connect(self._item_dropped, signal=signals.item_dropped)
-        self.crawler.signals.connect(self._save_cache, signal=signals.spider_closed)
-
-    def _item_dropped(self, item: Any, **_: Any) -> None:
-        if self.crawl_cache is not None:
-            self.crawl_cache.forget(item)
-
-    def _save_cache(self, reason: str, **_: Any) -> None:
-        if self.crawl_cache is None or reason != "finished":
-            return  # a partial crawl would forget the postings it did not reach
-        try:
-            self.crawl_cache.save()
-        except OSError as exc:
-            self.logger.warning("[%s] could not save the crawl cache: %s", self.source_key, exc)
-
     def from_raw(self, raw: Any, build: Callable[[Any], Posting]) -> Posting:
-        """`build(raw)`, or last night's normalised posting when `raw` is byte-identical."""
-        cache = self.crawl_cache
+        """`build(raw)`, or last night's normalised posting when `raw` is byte-identical.
+
+        The crawl cache is the `CrawlCache` extension (crawlers/crawl_cache.py), enabled
+        when the crawl has a cache file.
+        """
+        cache = self.crawler.get_extension(CrawlCache)
         if cache is None:
             return build(raw)
         digest = raw_digest(raw)
@@ -179,7 +159,7 @@ class BoardSpider(scrapy.Spider):
     @property
     def source_key(self) -> str:
         """`source:board`, the prefix of every posting id of this crawl."""
-        return f"{self.source}:{self.board}"
+        return f"{self.source_type}:{self.board}"
 
     def on_error(self, failure: Failure) -> None:
         """Errback of every request: record the failed fetch with the source and reason."""
@@ -221,8 +201,8 @@ class BoardSpider(scrapy.Spider):
     ) -> Posting:
         """Build the item. The normalisation pipeline fills description_text from the HTML."""
         return Posting(
-            id=f"{self.source}:{board or self.board}:{source_id}",
-            source=self.source,
+            id=f"{self.source_type}:{board or self.board}:{source_id}",
+            source=self.source_type,
             company=company or self.company_name or display_name(board or self.board),
             title=as_text(title),
             url=as_text(url),

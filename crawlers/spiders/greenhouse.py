@@ -46,7 +46,8 @@ class GreenhouseSpider(BoardSpider):
     """`scrapy crawl greenhouse -a board=TOKEN [-a api_base=URL]`."""
 
     name = "greenhouse"
-    source = "greenhouse"
+    source_type = "greenhouse"
+    board_arg = "board"
     default_api_base = "https://boards-api.greenhouse.io"
 
     def __init__(self, *args: Any, board: str | None = None, **kwargs: Any) -> None:

@@ -40,7 +40,8 @@ class JsonLdSpider(BoardSpider):
     """Career pages and sitemaps with schema.org JobPosting."""
 
     name = "jsonld"
-    source = "jsonld"
+    source_type = "jsonld"
+    board_arg = "urls"
 
     def __init__(
         self, *args: Any, urls: str | None = None, follow: str | None = None, **kwargs: Any

@@ -51,7 +51,8 @@ class LeverSpider(BoardSpider):
     """`scrapy crawl lever -a company=SITE [-a api_base=URL]`."""
 
     name = "lever"
-    source = "lever"
+    source_type = "lever"
+    board_arg = "company"
     default_api_base = "https://api.lever.co"
 
     def __init__(self, *args: Any, company: str | None = None, **kwargs: Any) -> None:

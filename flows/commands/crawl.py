@@ -1,8 +1,10 @@
 """`tpm-match crawl`: crawl job boards into one JSON Lines file of postings.
 
-Each source runs its spider in its own subprocess (crawlers.runner); one failing source
-never stops the others, and the exit status is non-zero only when every source failed.
-`--demo` serves the bundled demo board on a free localhost port and crawls it.
+Every source runs as a crawler of one Scrapy crawl process (flows/crawl_settings.py, the
+same crawl API as the nightly flow); a source that failed is crawled again alone
+(`crawl_retries`). One failing source never stops the others, and the exit status is
+non-zero only when every source failed. `--demo` serves the bundled demo board on a
+free localhost port and crawls it.
 """
 
 from __future__ import annotations
@@ -11,36 +13,17 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from crawlers.demo_board import DemoBoard
-from crawlers.runner import LOCAL_OVERRIDES, CrawlResult, crawl_sources, merge_outputs
+from crawlers.runner import CrawlResult, merge_outputs
 from crawlers.sources import Source, SourceError, load_sources
 from flows.commands.common import err_console, fail, out_console, settings_of
-from flows.settings import Settings
-
-
-def scrapy_overrides(settings: Settings) -> dict[str, Any]:
-    """The Scrapy settings the tpm-match settings decide.
-
-    The taxonomy path is passed when it exists; the default relative path that does not
-    exist from this working directory falls back to the repository's taxonomy.
-    """
-    overrides: dict[str, Any] = {
-        "USER_AGENT": settings.user_agent,
-        "RETRY_TIMES": settings.crawl_retries,
-        "HTTPCACHE_ENABLED": settings.http_cache,
-        "LOG_LEVEL": settings.log_level,
-    }
-    taxonomy = settings.taxonomy_path
-    if taxonomy.is_file():
-        overrides["TPM_TAXONOMY_PATH"] = str(taxonomy.resolve())
-    elif taxonomy != Settings.model_fields["taxonomy_path"].default:
-        fail(f"taxonomy {taxonomy} does not exist (setting taxonomy_path)")
-    return overrides
+from flows.crawl_settings import crawl_batch, recrawl_source, scrapy_settings
+from flows.settings import SettingsError
 
 
 def summary_table(results: list[CrawlResult], merged: int, seconds: float) -> Table:
@@ -99,15 +82,17 @@ def register(app: typer.Typer) -> None:
             bool, typer.Option("--demo", help="serve the bundled demo board locally and crawl it")
         ] = False,
     ) -> None:
-        """Crawl job boards into JSON Lines of postings (one process per source)."""
+        """Crawl job boards into JSON Lines of postings (one crawl process for all)."""
         settings = settings_of(ctx)
         out_path = out or settings.work_dir / "postings.jsonl"
-        overrides = scrapy_overrides(settings)
+        try:
+            scrapy_settings(settings)  # a wrong taxonomy path fails before any crawl
+        except SettingsError as exc:
+            fail(str(exc))
         with ExitStack() as stack:
             if demo:
                 board = stack.enter_context(DemoBoard())
                 chosen: list[Source] = board.sources()
-                overrides |= LOCAL_OVERRIDES
                 err_console.print(f"demo board at {board.base_url} ({len(chosen)} sources)")
             else:
                 try:
@@ -118,24 +103,23 @@ def register(app: typer.Typer) -> None:
                 fail("no sources to crawl: the sources file lists none")
             parts = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tpm-crawl-")))
             started = time.monotonic()
-            results = crawl_sources(
-                chosen,
-                parts,
-                timeout_s=settings.crawl_timeout_s,
-                concurrency=settings.crawl_concurrency,
-                all_titles=all_titles,
-                settings_overrides=overrides,
-                launcher=settings.crawl_launcher,
-            )
+            by_key = crawl_batch(settings, chosen, parts, all_titles=all_titles)
+            for source in chosen:
+                if not by_key[source.key].ok and settings.crawl_retries:
+                    err_console.print(f"{source.key} failed: crawling it again alone")
+                    by_key[source.key] = recrawl_source(
+                        settings, source, parts, all_titles=all_titles
+                    )
+            results = list(by_key.values())
             merged = merge_outputs(results, out_path)
             elapsed = time.monotonic() - started
             print_problems(results)
             out_console.print(summary_table(results, merged, elapsed))
             out_console.print(f"wrote {merged} postings to {out_path}")
-            for r in results:
-                if not r.ok and r.log_path is not None and r.log_path.exists():
-                    kept_log = out_path.with_name(f"{out_path.name}.{r.log_path.name}")
-                    kept_log.write_bytes(r.log_path.read_bytes())
-                    err_console.print(f"[red]{r.source_key}[/]: log kept in {kept_log}")
+            for log in {r.log_path for r in results if not r.ok and r.log_path}:
+                if log.exists():
+                    kept_log = out_path.with_name(f"{out_path.name}.{log.name}")
+                    kept_log.write_bytes(log.read_bytes())
+                    err_console.print(f"[red]failed sources[/]: log kept in {kept_log}")
         if results and not any(r.ok for r in results):
             raise typer.Exit(1)
