@@ -102,8 +102,13 @@ class CrawlCache:
 
     def spider_opened(self, spider: Any) -> None:
         """Read last night's entries for this spider and its board."""
-        args = {"board": spider.board, "company_name": spider.company_name}
-        self.context = cache_context(spider.name, args)
+        self.load(
+            cache_context(spider.name, {"board": spider.board, "company": spider.company_name})
+        )
+
+    def load(self, context: dict[str, Any]) -> None:
+        """Read the entries of the file when it was written for `context` (else none)."""
+        self.context = context
         self.previous = self._load()
 
     def item_scraped(self, item: Any) -> None:

@@ -1,13 +1,14 @@
-"""Fault server and batched subprocess crawls for the crawler tests.
+"""Fault server and batched crawls for the crawler tests.
 
-Every subprocess crawl costs a few seconds (Python + Scrapy start-up), so the fault
-cases share one threaded pytest-httpserver and run as ONE batch through
-`crawl_sources` (several at a time); each test then asserts on its source's result.
+The fault cases share one threaded pytest-httpserver and run as ONE batch through
+`crawlers.runner.crawl` (one crawl process, several crawlers at a time); each test then
+asserts on its source's result.
 """
 
 from __future__ import annotations
 
 import json
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,18 +18,19 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from crawlers.runner import CrawlResult, crawl_sources
+from crawlers.runner import CrawlResult, crawl
 from crawlers.sources import Source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "crawlers"
 
-#: Small delays and timeouts so that the retry, timeout and redirect cases stay fast.
+#: Small delays and timeouts so that the retry, timeout and redirect cases stay fast
+#: (no test sleeps through production retry backoff).
 FAST: dict[str, Any] = {
     "AUTOTHROTTLE_START_DELAY": 0,
     "DOWNLOAD_DELAY": 0,
     "DOWNLOAD_TIMEOUT": 3,
     "RETRY_TIMES": 1,
-    "RETRY_BACKOFF_BASE": 0.1,
+    "RETRY_BACKOFF_BASE": 0.01,
     "RETRY_BACKOFF_MAX": 2,
 }
 ROBOTS = "User-agent: *\nDisallow: /v1/boards/private/\n"
@@ -148,7 +150,16 @@ def fault_sources(base: str) -> list[Source]:
         Source(type="ashby", board="huge", api_base=base),
         Source(type="ashby", board="slow", api_base=base),
         Source(type="jsonld", urls=[f"{base}/site/careers.html"]),
+        # nothing listens there: connection refused
+        Source(type="lever", company="closed", api_base=f"http://127.0.0.1:{closed_port()}"),
     ]
+
+
+def closed_port() -> int:
+    """A local port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -158,10 +169,7 @@ def fault_results(
     """Crawl every fault source (TPM filter on) in one batch; results by source key."""
     base = fault_server.url_for("").rstrip("/")
     out = tmp_path_factory.mktemp("faults")
-    results = crawl_sources(
-        fault_sources(base), out, timeout_s=90, concurrency=4, settings_overrides=FAST
-    )
-    return {r.source_key: r for r in results}
+    return crawl(fault_sources(base), out, FAST, 90, concurrency=4)
 
 
 def read_jsonl(path: Path | None) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from crawlers.crawl_cache import CrawlCache, cache_context, raw_digest
-from crawlers.runner import cache_path_for, crawl_source
+from crawlers.runner import crawl
 from matcher.models import Posting
 
 from .conftest import FAST
@@ -41,31 +41,21 @@ def test_unchanged_jobs_reuse_the_parse_and_a_changed_one_is_parsed_again(
     cache_dir = tmp_path / "cache"
     with DemoBoard(root=root) as board:
         source = next(s for s in board.sources() if s.key == f"greenhouse:{BOARD}")
-        cache = cache_path_for(cache_dir, source)
 
-        def crawl(name: str, with_cache: bool = True) -> Any:
-            return crawl_source(
-                source,
-                tmp_path / f"{name}.jsonl",
-                timeout_s=60,
-                settings_overrides=FAST,
-                cache_path=cache if with_cache else None,
-                pycache_dir=tmp_path / "pycache",
-                # the plain crawl runs in a new interpreter, which keeps its bytecode in
-                # pycache_dir (a forked crawl has imported everything already)
-                launcher="fork" if with_cache else "exec",
-            )
+        def crawl_into(name: str, with_cache: bool = True) -> Any:
+            cache = cache_dir if with_cache else None
+            result = crawl([source], tmp_path / name, FAST, 60, cache_dir=cache)[source.key]
+            shutil.copy(result.out_path, tmp_path / f"{name}.jsonl")
+            return result
 
-        first = crawl("first")
+        first = crawl_into("first")
         data = json.loads(board_file.read_text(encoding="utf-8"))
         changed = data["jobs"][0]
         changed["content"] += "&lt;p&gt;Update: this role now owns the vendor review.&lt;/p&gt;"
         board_file.write_text(json.dumps(data), encoding="utf-8")
-        second = crawl("second")
-        plain = crawl("plain", with_cache=False)
+        second = crawl_into("second")
+        plain = crawl_into("plain", with_cache=False)
     assert first.ok and second.ok and plain.ok
-    # the new interpreter kept its bytecode in the private folder
-    assert any((tmp_path / "pycache").rglob("scrapy/**/*.pyc"))
     assert first.kept == second.kept == plain.kept >= 3
     # the first crawl parsed everything, the second only the changed job (and the jobs
     # the title filter drops, which are never stored)
@@ -76,7 +66,7 @@ def test_unchanged_jobs_reuse_the_parse_and_a_changed_one_is_parsed_again(
     # the reused and re-parsed postings are exactly what a crawl without the cache gives
     got, want = _postings(tmp_path / "second.jsonl"), _postings(tmp_path / "plain.jsonl")
     assert _without_fetched_at(got) == _without_fetched_at(want)
-    # in the same order, though the reused ones travelled batched (and counted one by one)
+    # in the same order
     order = [json.loads(line)["id"] for line in (tmp_path / "second.jsonl").open()]
     assert order == [json.loads(line)["id"] for line in (tmp_path / "plain.jsonl").open()]
     assert len(order) == second.kept
@@ -100,10 +90,16 @@ def _posting(n: int) -> Posting:
     )
 
 
+def _opened(path: Path, context: dict[str, Any]) -> CrawlCache:
+    cache = CrawlCache(path)
+    cache.load(context)
+    return cache
+
+
 def test_cache_round_trip_and_context_mismatch(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    context = cache_context("greenhouse", Path(__file__), {"board": "b", "company_name": None})
-    night1 = CrawlCache.open(path, context)
+    context = cache_context("greenhouse", {"board": "b", "company": None})
+    night1 = _opened(path, context)
     assert night1.lookup(raw_digest({"id": 1}), "2026-01-02T00:00:00+00:00") is None
     item = _posting(1)
     night1.track(item, raw_digest({"id": 1}))
@@ -114,20 +110,23 @@ def test_cache_round_trip_and_context_mismatch(tmp_path: Path) -> None:
     night1.keep(item)
     night1.save()
 
-    night2 = CrawlCache.open(path, context)
+    night2 = _opened(path, context)
     hit = night2.lookup(raw_digest({"id": 1}), "2026-01-02T00:00:00+00:00")
     assert hit is not None and night2.is_reused(hit)
     assert hit.fetched_at == "2026-01-02T00:00:00+00:00" and hit.title == item.title
     assert night2.lookup(raw_digest({"id": 2}), "x") is None
     assert (night2.hits, night2.misses) == (1, 1)
 
-    other = cache_context("greenhouse", Path(__file__), {"board": "c", "company_name": None})
-    assert CrawlCache.open(path, other).previous == {}
+    other = cache_context("greenhouse", {"board": "c", "company": None})
+    assert _opened(path, other).previous == {}
+    # another CACHE_VERSION or package version: not used either
+    assert _opened(path, {**context, "version": context["version"] + 1}).previous == {}
+    assert _opened(path, {**context, "package": "0.0.0-other"}).previous == {}
 
 
 def test_an_unreadable_cache_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    context = cache_context("lever", Path(__file__), {"board": "b", "company_name": None})
+    context = cache_context("lever", {"board": "b", "company": None})
     path.write_text(json.dumps({"context": context}) + "\n{not json\n", encoding="utf-8")
-    assert CrawlCache.open(path, context).previous == {}
-    assert CrawlCache.open(tmp_path / "missing.jsonl", context).previous == {}
+    assert _opened(path, context).previous == {}
+    assert _opened(tmp_path / "missing.jsonl", context).previous == {}

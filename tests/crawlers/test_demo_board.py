@@ -11,6 +11,7 @@ import pytest
 
 from crawlers.demo_board import DemoBoard
 from crawlers.sources import load_sources
+from crawlers.spiders import registry
 
 
 def get(url: str) -> tuple[int, bytes, str]:
@@ -86,22 +87,32 @@ def test_sources_point_at_the_server(board_root: Path, tmp_path: Path) -> None:
     with DemoBoard(board_root) as board:
         keys = [s.key for s in board.sources()]
         assert keys == [
+            "ashby:acme",
             "greenhouse:acme",
+            "jsonld:127.0.0.1",
             "lever:acme",
             "lever:broken",
-            "ashby:acme",
-            "jsonld:127.0.0.1",
         ]
-        assert all(s.api_base == board.base_url for s in board.sources()[:4])
-        assert board.sources()[-1].urls == [f"{board.base_url}/jsonld/site/sitemap.xml"]
+        by_key = {s.key: s for s in board.sources()}
+        jsonld = by_key.pop("jsonld:127.0.0.1")
+        assert all(s.api_base == board.base_url for s in by_key.values())
+        assert jsonld.urls == [f"{board.base_url}/jsonld/site/sitemap.xml"]
         path = board.write_sources_yaml(tmp_path / "sources.yaml")
         assert load_sources(path) == board.sources()
         assert b"Disallow: /v0/" in get(f"{board.base_url}/robots.txt")[1]
 
 
-def test_bundled_demo_board_lists_all_formats() -> None:
+def test_bundled_demo_board_lists_every_registered_spider(tmp_path: Path) -> None:
+    """A new ATS is one spider module plus demo data: each one shows up everywhere."""
     with DemoBoard() as board:
-        kinds = {s.type for s in board.sources()}
-    assert kinds == {"greenhouse", "lever", "ashby", "jsonld"}
+        sources = board.sources()
+        path = board.write_sources_yaml(tmp_path / "sources.yaml")
+    assert (
+        {s.type for s in sources} == set(registry()) == {"greenhouse", "lever", "ashby", "jsonld"}
+    )
+    assert load_sources(path) == sources  # every registered type is valid in sources.yaml
+    for kind, spider in registry().items():
+        source = next(s for s in sources if s.type == kind)
+        assert spider.name == kind and spider.board_arg in source.spider_args()
     with pytest.raises(FileNotFoundError):
         DemoBoard(Path("/nonexistent/boards"))

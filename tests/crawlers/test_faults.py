@@ -92,6 +92,15 @@ def test_timeout_is_retried_then_reported(fault_results: dict) -> None:
     assert r.stats.get("retry/count", 0) == 1
 
 
+def test_connection_refused_fails_fast_without_retries(fault_results: dict) -> None:
+    r: CrawlResult = fault_results["lever:closed"]
+    assert not r.ok
+    assert any("connection refused" in e for e in r.errors), r.errors
+    assert r.stats.get("retry/count", 0) == 0  # a dead host is not retried...
+    assert "tpm/retry/wait_seconds" not in r.stats  # ...so no backoff is slept through
+    assert r.stats["tpm/retry/dead_host"] >= 1
+
+
 def test_redirect_loop_stops(fault_results: dict) -> None:
     r: CrawlResult = fault_results["greenhouse:loop"]
     assert not r.ok

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from pytest_httpserver import HTTPServer
 
-from crawlers.runner import CrawlResult, crawl_sources
+from crawlers.runner import CrawlResult, crawl
 from crawlers.sources import Source
 from tests.crawlers.conftest import FAST, lever_handler, read_jsonl
 
@@ -72,15 +72,9 @@ def real_results(
         Source(type="greenhouse", board="netlify", api_base=base),
         Source(type="greenhouse", board="discord", api_base=base),
     ]
-    results = crawl_sources(
-        sources,
-        tmp_path_factory.mktemp("real"),
-        timeout_s=90,
-        concurrency=3,
-        all_titles=True,
-        settings_overrides={**FAST, "TPM_LEVER_PAGE_SIZE": 10},
-    )
-    return {r.source_key: r for r in results}
+    overrides = {**FAST, "TPM_LEVER_PAGE_SIZE": 10}
+    out = tmp_path_factory.mktemp("real")
+    return crawl(sources, out, overrides, 90, concurrency=3, all_titles=True)
 
 
 def test_real_lever_postings_all_parsed_across_pages(

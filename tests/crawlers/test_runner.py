@@ -8,39 +8,43 @@ import pytest
 from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 
-from crawlers.runner import REPO_ROOT, crawl_source, merge_outputs, scrapy_command
+from crawlers.runner import REPO_ROOT, CrawlResult, crawl, merge_outputs, recrawl
 from crawlers.sources import Source
 from flows.cli import app
 from tests.crawlers.conftest import FAST
 
 
-def test_command_line_is_a_scrapy_crawl(tmp_path: Path) -> None:
-    source = Source(type="lever", company="acme", api_base="http://127.0.0.1:9", name="Acme")
-    argv = scrapy_command(
-        source,
-        tmp_path / "o.jsonl",
-        tmp_path / "s.json",
-        all_titles=True,
-        settings_overrides={"DOWNLOAD_TIMEOUT": 5, "HTTPCACHE_ENABLED": True},
-    )
-    assert argv[1:5] == ["-m", "scrapy", "crawl", "lever"]
-    joined = " ".join(argv)
-    for part in (
-        "company=acme",
-        "api_base=http://127.0.0.1:9",
-        "company_name=Acme",
-        "all_titles=1",
-        "DOWNLOAD_TIMEOUT=5",
-        "HTTPCACHE_ENABLED=True",
-    ):
-        assert part in joined
-    assert argv[-1] == f"{tmp_path / 'o.jsonl'}:jsonlines"
+def test_a_failing_source_does_not_stop_the_others_results_in_input_order(
+    tmp_path: Path,
+) -> None:
+    from crawlers.demo_board import DemoBoard
+
+    with DemoBoard() as board:
+        good = next(s for s in board.sources() if s.key == "ashby:kestrel-security")
+        # a site the demo board does not have: 404
+        bad = Source(type="jsonld", urls=[f"{board.base_url}/jsonld/x/careers.html"])
+        results = crawl([good, bad], tmp_path, FAST, 60)
+    assert list(results) == [good.key, bad.key]
+    assert results[good.key].ok and results[good.key].kept == 4
+    assert not results[bad.key].ok and results[bad.key].errors
     assert (REPO_ROOT / "scrapy.cfg").is_file()
 
 
-def test_merge_keeps_input_order_and_skips_torn_lines(tmp_path: Path) -> None:
-    from crawlers.runner import CrawlResult
+def test_recrawl_waits_longer_each_time_and_stops_at_the_first_success() -> None:
+    source = Source(type="lever", company="acme")
+    tries: list[int] = []
 
+    def once(s: Source) -> CrawlResult:
+        tries.append(1)
+        return CrawlResult(s.key, ok=False, errors=[f"try {len(tries)}"])
+
+    waits: list[float] = []
+    last = recrawl(source, once, retries=3, delay_s=0.5, sleep=waits.append)
+    assert waits == [0.5, 1.0, 2.0] and not last.ok and last.errors == ["try 3"]
+    assert not recrawl(source, once, retries=0, delay_s=1, sleep=waits.append).ok
+
+
+def test_merge_keeps_input_order_and_skips_torn_lines(tmp_path: Path) -> None:
     a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     a.write_text('{"id": "x:1"}\n{"id": "x:2"}\n')
     b.write_text('{"id": "y:1"}\n{"id": "y:2", "tit')  # killed mid-write
@@ -93,13 +97,9 @@ def test_http_cache_switch_serves_the_second_crawl_from_disk(tmp_path: Path) -> 
     overrides = {**FAST, "HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path / "cache")}
     with DemoBoard() as board:
         source = next(s for s in board.sources() if s.key == "ashby:kestrel-security")
-        first = crawl_source(
-            source, tmp_path / "1.jsonl", timeout_s=60, settings_overrides=overrides
-        )
+        first = crawl([source], tmp_path / "1", overrides, 60)[source.key]
         served = board.hits
-        second = crawl_source(
-            source, tmp_path / "2.jsonl", timeout_s=60, settings_overrides=overrides
-        )
+        second = crawl([source], tmp_path / "2", overrides, 60)[source.key]
         assert board.hits == served  # nothing reached the server the second time
     assert first.ok and second.ok and first.kept == second.kept == 4
     assert first.stats["httpcache/miss"] >= 1 and second.stats["httpcache/hit"] >= 1

@@ -38,7 +38,7 @@ def test_keys_and_spider_args() -> None:
             {"type": "lever", "board": "acme"},
             "entry 1 (lever: acme): a lever source needs 'company'",
         ),
-        ({"type": "workday", "board": "x"}, "field 'type': Input should be"),
+        ({"type": "workday", "board": "x"}, "field 'type': unknown source type 'workday'"),
         ({"type": "greenhouse", "board": "a:b"}, "field 'board': 'a:b' must be a non-empty"),
         ({"type": "jsonld", "urls": ["ftp://x"]}, "field 'urls': 'ftp://x' is not an http(s) URL"),
         ({"type": "jsonld"}, "a jsonld source needs 'urls'"),
