@@ -85,9 +85,15 @@ def crawl_env(base: Mapping[str, str]) -> dict[str, str]:
     return env
 
 
-def stop_group(pid: int, wait: Callable[[float], int | None], grace_s: float = GRACE_S) -> None:
-    """SIGTERM the process group `pid` (Scrapy closes cleanly), SIGKILL it if still running."""
-    for sig, seconds in ((signal.SIGTERM, grace_s), (signal.SIGKILL, 5.0)):
+def stop_group(
+    pid: int,
+    wait: Callable[[float], int | None],
+    grace_s: float = GRACE_S,
+    first: signal.Signals = signal.SIGTERM,
+) -> None:
+    """Send `first` (SIGTERM: Scrapy closes cleanly) to the process group `pid`, then
+    SIGKILL if `wait(grace_s)` says it is still running."""
+    for sig, seconds in ((first, grace_s), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pid, sig)
         except ProcessLookupError:

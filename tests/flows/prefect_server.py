@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-from crawlers.launch import stop_group as stop_process_group
+from crawlers.runner import stop_group as stop_process_group
 
 #: The server log line that means SQLAlchemy 2.1 broke the scheduler (see CONTRIBUTING).
 BULK_DML_ERROR = "Can't evaluate bulk DML statement"

@@ -63,8 +63,8 @@ def test_a_changed_posting_is_reparsed_reextracted_and_rescored(
     assert stages["extract"]["new_or_changed"] == stages["extract"]["extracted"] == 1
     assert stages["load"]["changed"] == 1 and stages["load"]["unchanged"] == kept - 1
     # the crawl reused last night's parse of every unchanged job of the edited board
-    log = (flow_settings.work_dir / "crawl" / second["run_id"]).glob(f"greenhouse_{BOARD}*.log")
-    text = next(log).read_text(encoding="utf-8")
+    log = flow_settings.work_dir / "crawl" / second["run_id"] / "crawl.log"
+    text = log.read_text(encoding="utf-8")
     assert "'tpm/crawl_cache/hits': " in text and "'tpm/crawl_cache/misses': " in text
     # the new requirement is stored and the match explains it
     concepts = {
