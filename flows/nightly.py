@@ -36,7 +36,7 @@ from crawlers.sources import Source, load_sources
 from flows.candidates import candidate_facts
 from flows.dedup import find_duplicates
 from flows.progress import emit
-from flows.run_summary import RunSummary, demand_changes, markdown
+from flows.run_summary import RunSummary, demand_changes, failing_sources, markdown
 from flows.settings import Settings, load_settings
 from flows.tasks import (
     crawl_task,
@@ -49,7 +49,7 @@ from flows.tasks import (
 from matcher.models import Posting
 from matcher.scoring_config import load_scoring_config
 from matcher.taxonomy import load_taxonomy
-from warehouse import Warehouse
+from warehouse import Warehouse, WarehouseError
 
 #: Crawl output directories kept under work_dir/crawl (older ones are removed).
 KEEP_CRAWL_DIRS = 3
@@ -116,6 +116,20 @@ def crawl_all(
     return postings, crawled_ok
 
 
+def flag_failing_sources(
+    wh: Warehouse, crawled_ok: dict[str, bool], settings: Settings, summary: RunSummary
+) -> None:
+    """Flag in `summary` the sources that failed on each of the last N nights."""
+    try:
+        with wh.reader() as rd:
+            past = rd.failed_nights()
+    except WarehouseError:  # no warehouse yet, or one the next load migrates
+        past = {}
+    summary.failing_sources = failing_sources(past, crawled_ok, settings.failing_source_nights)
+    if summary.failing_sources:
+        get_run_logger().warning("sources failing night after night: %s", summary.failing_sources)
+
+
 def _prune_crawl_dirs(root: Path, keep: int = KEEP_CRAWL_DIRS) -> None:
     dirs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)
     for old in dirs[:-keep]:
@@ -136,6 +150,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     warmed = warm_extractor(warming, taxonomy, settings.nlp_cache_dir)
     try:
         postings, crawled_ok = crawl_all(sources, settings, crawl_dir, summary)
+        flag_failing_sources(wh, crawled_ok, settings, summary)
         # modules, settings and tonight's postings live all run: full GC passes skip them
         gc.freeze()
         if sources and not any(crawled_ok.values()):

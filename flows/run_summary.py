@@ -44,6 +44,8 @@ class RunSummary:
     errors: list[str] = field(default_factory=list)
     demand_changes: list[DemandChange] = field(default_factory=list)
     warehouse_path: str = ""
+    #: Sources that failed on each of the last N nights (tonight included): nights in a row.
+    failing_sources: dict[str, int] = field(default_factory=dict)
 
     def add_source_error(self, key: str, message: str) -> None:
         """Record an error of one source (a crawl failure, an unreadable line)."""
@@ -83,6 +85,7 @@ class RunSummary:
             stage_counts=self.stage_counts,
             source_counts=self.source_counts,
             source_errors=errors,
+            failing_sources=self.failing_sources,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -112,6 +115,19 @@ def demand_changes(
             changes.append(DemandChange(cid, name, old, new))
     changes.sort(key=lambda c: (-abs(c.delta), c.concept_id))
     return changes[:top]
+
+
+def failing_sources(past: dict[str, int], tonight: dict[str, bool], nights: int) -> dict[str, int]:
+    """Sources that failed tonight and on the nights before, `nights` in a row or more.
+
+    `past` is each source's count of failed runs in a row before tonight (the warehouse's
+    `failed_nights`); `tonight` says which sources crawled ok.
+
+    >>> failing_sources({"a": 2, "b": 5, "c": 1}, {"a": False, "b": True, "c": False}, 3)
+    {'a': 3}
+    """
+    streaks = {key: past.get(key, 0) + 1 for key, ok in tonight.items() if not ok}
+    return {key: n for key, n in sorted(streaks.items()) if n >= nights}
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -154,6 +170,12 @@ def markdown(summary: RunSummary) -> str:
                 ]
             )
         lines += _table(["source", "crawl", "kept", "not TPM", "rejected", "errors"], rows)
+    if summary.failing_sources:
+        lines += ["", "## Boards failing night after night", ""]
+        lines += _table(
+            ["source", "failed nights in a row"],
+            [[f"`{key}`", n] for key, n in summary.failing_sources.items()],
+        )
     failures = {k: v for k, v in summary.source_errors.items() if v}
     if failures or summary.errors:
         lines += ["", "## Failures", ""]

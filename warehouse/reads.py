@@ -59,7 +59,7 @@ def _posting(row: tuple[Any, ...]) -> Posting:
 def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
     if row is None:
         return None
-    run_id, started, finished, status, stages, sources, errors = row
+    run_id, started, finished, status, stages, sources, errors, failing = row
     return RunRecord(
         run_id=run_id,
         started_at=started,
@@ -68,6 +68,7 @@ def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
         stage_counts=json.loads(stages),
         source_counts=json.loads(sources),
         source_errors=json.loads(errors),
+        failing_sources=json.loads(failing),
     )
 
 
@@ -248,6 +249,11 @@ class ReadMethods:
     def latest_run(self) -> RunRecord | None:
         """The most recently started run, or None."""
         return _run(self.con.execute(statement("select_latest_run")).fetchone())
+
+    def failed_nights(self) -> dict[str, int]:
+        """Per source key of past runs: how many of its latest runs in a row failed it."""
+        rows = self.con.execute(statement("select_failed_nights")).fetchall()
+        return {key: int(nights) for key, nights in rows}
 
     def skill_demand(self) -> list[SkillDemandRow]:
         """Rows of `v_skill_demand`: per ISO week and concept, required vs preferred counts."""

@@ -55,7 +55,8 @@ class RunRecord:
 
     `stage_counts` maps a stage ('crawl', 'extract', 'load', ...) to a count or a dict of
     counts; `source_counts` maps a source key ('lever:acme') to its counts; `source_errors`
-    maps a source key to its error message(s). All three are stored as JSON.
+    maps a source key to its error message(s); `failing_sources` maps each source that
+    failed on each of the last N nights to that count. All four are stored as JSON.
     """
 
     run_id: str
@@ -65,6 +66,7 @@ class RunRecord:
     stage_counts: dict[str, Any] = field(default_factory=dict)
     source_counts: dict[str, Any] = field(default_factory=dict)
     source_errors: dict[str, Any] = field(default_factory=dict)
+    failing_sources: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -305,6 +305,7 @@ class Staging(ReadMethods):
                 "stage_counts": json.dumps(run.stage_counts, default=str, sort_keys=True),
                 "source_counts": json.dumps(run.source_counts, default=str, sort_keys=True),
                 "source_errors": json.dumps(run.source_errors, default=str, sort_keys=True),
+                "failing_sources": json.dumps(run.failing_sources, sort_keys=True),
             }
             self.con.execute(statement("upsert_run"), params)
         except duckdb.ConstraintException as exc:

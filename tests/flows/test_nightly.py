@@ -136,6 +136,7 @@ def test_failing_sources_give_a_partial_run_and_the_others_load(
     good = [s for s in board.sources() if s.type in ("greenhouse", "ashby")]
     sources = good + _bad_sources(board)
     flow_settings.sources_path.write_text(dump_sources(sources), encoding="utf-8")
+    flow_settings.failing_source_nights = 1  # flag a board failing tonight (1 night in a row)
 
     summary = nightly(flow_settings)
 
@@ -150,6 +151,8 @@ def test_failing_sources_give_a_partial_run_and_the_others_load(
         run = rd.latest_run()
     assert run is not None and run.status == "partial"
     assert "greenhouse:no-such-board" in run.source_errors
+    failing = {"greenhouse:no-such-board": 1, "lever:closed-port": 1}
+    assert summary["failing_sources"] == run.failing_sources == failing
 
 
 def test_every_source_failing_fails_the_flow_and_keeps_the_data(

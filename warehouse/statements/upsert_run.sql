@@ -1,9 +1,10 @@
 INSERT INTO runs (
-    run_id, started_at, finished_at, status, stage_counts, source_counts, source_errors
+    run_id, started_at, finished_at, status, stage_counts, source_counts, source_errors,
+    failing_sources
 )
 VALUES (
     $run_id, $started_at, $finished_at, $status, CAST($stage_counts AS JSON),
-    CAST($source_counts AS JSON), CAST($source_errors AS JSON)
+    CAST($source_counts AS JSON), CAST($source_errors AS JSON), CAST($failing_sources AS JSON)
 )
 ON CONFLICT (run_id) DO UPDATE SET
     started_at = excluded.started_at,
@@ -11,4 +12,5 @@ ON CONFLICT (run_id) DO UPDATE SET
     status = excluded.status,
     stage_counts = excluded.stage_counts,
     source_counts = excluded.source_counts,
-    source_errors = excluded.source_errors;
+    source_errors = excluded.source_errors,
+    failing_sources = excluded.failing_sources;
