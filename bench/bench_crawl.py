@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.demo_board import DEFAULT_ROOT, DemoBoard
-from crawlers.runner import CrawlResult, crawl_sources
+from crawlers.runner import CrawlResult, crawl
 
-LOCAL = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
+#: Local sources crawl without politeness delays anyway (crawlers.runner.LOCAL_OVERRIDES).
+LOCAL = {"LOG_LEVEL": "WARNING"}
 
 
 def _grow(items: list[dict[str, Any]], n: int, id_key: str, url_key: str) -> list[dict]:
@@ -80,26 +81,25 @@ def main() -> None:
         out = Path(tmp) / "out"
         with DemoBoard() as board:
             started = time.monotonic()
-            results = crawl_sources(
-                board.sources(),
-                out / "demo",
-                timeout_s=300,
-                concurrency=args.concurrency,
-                settings_overrides=LOCAL,
+            results = list(
+                crawl(
+                    board.sources(), out / "demo", LOCAL, 300, concurrency=args.concurrency
+                ).values()
             )
             report("demo board (TPM filter on)", results, time.monotonic() - started)
         root = Path(tmp) / "big"
         generate(root, args.n)
         with DemoBoard(root) as board:
             started = time.monotonic()
-            results = crawl_sources(
+            by_key = crawl(
                 board.sources(),
                 out / "big",
-                timeout_s=600,
+                LOCAL,
+                600,
                 concurrency=args.concurrency,
                 all_titles=True,
-                settings_overrides=LOCAL,
             )
+            results = list(by_key.values())
             report(
                 f"generated boards, {args.n} postings each (--all-titles)",
                 results,
