@@ -166,6 +166,8 @@ def iso_datetime(value: object) -> str | None:
     ('2020-12-08T00:30:04+00:00', '2021-01-12T19:23:11+00:00')
     >>> iso_datetime("2024-03-01"), iso_datetime("last Tuesday")
     ('2024-03-01', None)
+    >>> iso_datetime("2020-07-24 09:54:19 UTC")  # Recruitee
+    '2020-07-24T09:54:19+00:00'
     """
     if value is None or isinstance(value, bool):
         return None
@@ -179,7 +181,8 @@ def iso_datetime(value: object) -> str | None:
             return None
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    text = re.sub(r"\s*(?:UTC|GMT)$", "+00:00", value.strip())
+    text = text.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return date.fromisoformat(text).isoformat()
@@ -219,7 +222,9 @@ def remote_from_text(*texts: str | None) -> bool | None:
 
 _EMPLOYMENT = {
     "fulltime": "full-time",
+    "full": "full-time",  # Workable
     "parttime": "part-time",
+    "part": "part-time",
     "contract": "contract",
     "contractor": "contract",
     "temporary": "temporary",

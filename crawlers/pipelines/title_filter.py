@@ -1,4 +1,4 @@
-"""The TPM title filter: keep postings whose title matches one of the taxonomy's role titles.
+"""The TPM title filter: keep postings whose title matches the taxonomy's title rule.
 
 `-a all_titles=1` turns it off. Dropped postings are counted (`tpm/dropped_by_filter`),
 and a sample of their titles is kept in the stats for tuning.
@@ -34,7 +34,7 @@ class TitleFilterPipeline(CrawlerPipeline):
         path = crawler.settings.get("TPM_TAXONOMY_PATH") or DEFAULT_TAXONOMY
         taxonomy = load_taxonomy(path)  # TaxonomyError names the file and entry
         cutoff = crawler.settings.getfloat("TPM_TITLE_WORD_CUTOFF", 85.0)
-        return cls(crawler, TitleMatcher.build(taxonomy.role_titles, cutoff))
+        return cls(crawler, TitleMatcher.build(taxonomy.role_titles, cutoff, taxonomy.title_rules))
 
     def process_item(self, item: Posting) -> Posting:
         """Return TPM postings; raise DropItem for the others."""

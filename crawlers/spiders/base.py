@@ -8,9 +8,11 @@ not only TPM roles).
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar, Self
 
 import scrapy
@@ -105,8 +107,13 @@ class BoardSpider(scrapy.Spider):
     #: The source type this spider crawls (`type:` in sources.yaml, the postings' `source`).
     source_type: ClassVar[str] = ""
     #: The spider argument (and sources.yaml field) that names the board: `board`,
-    #: `company`, or `urls` (a list of start URLs, joined by commas for the spider).
+    #: `company`, `account`, `tenant`, or `urls` (a list of start URLs, joined by commas
+    #: for the spider).
     board_arg: ClassVar[str] = "board"
+    #: Further arguments (and sources.yaml fields) a board needs, e.g. Workday's
+    #: `("site", "host")`.
+    extra_args: ClassVar[tuple[str, ...]] = ()
+    #: The default API host; `{company}`-style fields are filled from the arguments.
     default_api_base: ClassVar[str] = ""
 
     def __init__(
@@ -118,7 +125,8 @@ class BoardSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.api_base = (api_base or self.default_api_base).rstrip("/")
+        default = "" if "{" in self.default_api_base else self.default_api_base
+        self.api_base = (api_base or default).rstrip("/")
         self.company_name = company_name or None
         self.all_titles = truthy(all_titles)
         self.timeout_s: float | None = None
@@ -156,6 +164,32 @@ class BoardSpider(scrapy.Spider):
     #: The board token (set by each spider's __init__ from its `-a` argument).
     board: str = ""
 
+    @classmethod
+    def board_args(cls) -> tuple[str, ...]:
+        """Every argument naming the board: `board_arg`, then `extra_args`."""
+        return (cls.board_arg, *cls.extra_args)
+
+    @classmethod
+    def board_key(cls, values: Mapping[str, str]) -> str:
+        """The board part of the source key from the board arguments (`board_arg`'s value).
+
+        Spiders whose board needs several arguments override it (Workday: `tenant/site`).
+        """
+        return values[cls.board_arg]
+
+    @classmethod
+    def board_in_host(cls) -> bool:
+        """True when the default API host is named after the board (`{company}.recruitee.com`):
+        a mirror then serves each board under its own path, `api_base=MIRROR/<type>/<board>`.
+        """
+        return "{" + cls.board_arg + "}" in cls.default_api_base
+
+    def api_base_for(self, **values: str) -> str:
+        """`api_base` as given, else the default host with the board arguments filled in."""
+        if self.api_base:
+            return self.api_base
+        return self.default_api_base.format(**values).rstrip("/")
+
     @property
     def source_key(self) -> str:
         """`source:board`, the prefix of every posting id of this crawl."""
@@ -167,21 +201,43 @@ class BoardSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         record_error(self.crawler, url, describe_failure(failure, self.timeout_s))
 
-    def load_json(self, response: Response, what: str) -> Any | None:
-        """The decoded JSON body, or None after recording why it is unusable."""
+    def load_json(self, response: Response, what: str, *, entry: bool = False) -> Any | None:
+        """The decoded JSON body, or None after recording why it is unusable.
+
+        An unusable board or page is an error of the crawl; with `entry`, the response is
+        one posting's detail, and an unusable one is that posting's rejection.
+        """
+        report = self.reject_entry if entry else partial(record_error, self.crawler)
         try:
             text = response.text
         except AttributeError:  # a binary response: Content-Type not text
             text = response.body.decode("utf-8", errors="replace")
         if not text.strip():
-            record_error(self.crawler, response.url, f"{what}: empty response body")
+            report(response.url, f"{what}: empty response body")
             return None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             reason = f"{what}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            record_error(self.crawler, response.url, reason)
+            report(response.url, reason)
             return None
+
+    def load_detail(self, response: Response, what: str) -> dict[str, Any] | None:
+        """One posting's detail as a JSON object, or None after rejecting that posting."""
+        data = self.load_json(response, what, entry=True)
+        if data is not None and not isinstance(data, dict):
+            self.reject_entry(response.url, f"{what}: not a JSON object")
+            return None
+        return data
+
+    def json_list(self, response: Response, data: Any, key: str, what: str) -> list[Any] | None:
+        """`data[key]` when `data` is an object holding a list there; else None after
+        recording what the response held instead (its first keys, or its JSON type)."""
+        if isinstance(data, dict) and isinstance(data.get(key), list):
+            return data[key]
+        got = sorted(data)[:5] if isinstance(data, dict) else type(data).__name__
+        record_error(self.crawler, response.url, f"{what}: expected {{'{key}': [...]}}, got {got}")
+        return None
 
     def reject_entry(self, where: str, reason: str) -> None:
         """Record one entry of a response that cannot become a posting."""
@@ -211,3 +267,23 @@ class BoardSpider(scrapy.Spider):
             fetched_at=now_iso(),
             **fields,
         )
+
+
+def sections_html(*sections: tuple[object, object]) -> str:
+    """HTML of (heading, HTML body) sections, each body under an `<h3>` of its heading.
+
+    Sections with no body are left out; a section without a heading is the body alone.
+
+    >>> sections_html(("About", "<p>Run it.</p>"), ("Requirements", ""), (None, "<ul></ul>"))
+    '<h3>About</h3>\\n<p>Run it.</p>\\n<ul></ul>'
+    """
+    parts: list[str] = []
+    for heading, body in sections:
+        text = as_text(body)
+        if not text:
+            continue
+        title = as_text(heading)
+        if title:
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+        parts.append(text)
+    return "\n".join(parts)
