@@ -6,8 +6,11 @@ doctest.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime
+
+from matcher.text import looks_like_html
 
 _CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD",
@@ -92,6 +95,22 @@ def _amount(text: str, suffix: str | None) -> float:
     if suffix:
         value *= 1_000 if suffix.lower() == "k" else 1_000_000
     return value
+
+
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
+
+
+def unescape_markup(markup: str) -> str:
+    """HTML escaped once (Greenhouse, some Recruitee or Personio texts) made real again.
+
+    Markup that already holds tags, or plain text, is returned as it is.
+
+    >>> unescape_markup("&lt;p&gt;Ship it&lt;/p&gt;"), unescape_markup("<p>A &amp; B</p>")
+    ('<p>Ship it</p>', '<p>A &amp; B</p>')
+    """
+    if markup and not _TAG_RE.search(markup) and looks_like_html(markup):
+        return html.unescape(markup)
+    return markup
 
 
 def normalise_period(value: str | None) -> str | None:

@@ -30,6 +30,7 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from twisted.python.failure import Failure
 
 from crawlers.crawl_cache import CrawlCache, raw_digest
+from crawlers.normalise import unescape_markup
 from crawlers.outcomes import record_error, record_rejection
 from matcher.models import Posting
 
@@ -279,7 +280,7 @@ def sections_html(*sections: tuple[object, object]) -> str:
     """
     parts: list[str] = []
     for heading, body in sections:
-        text = as_text(body)
+        text = unescape_markup(as_text(body))
         if not text:
             continue
         title = as_text(heading)
