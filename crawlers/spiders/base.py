@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -35,6 +36,7 @@ from crawlers.outcomes import record_error, record_rejection
 from matcher.models import Posting
 
 _TRUE = {"1", "true", "yes", "on"}
+_HEADING_RE = re.compile(r"\s*<h[1-6][\s>]", re.I)
 _HTTP_HINTS = {
     404: "the board does not exist (removed, or a wrong token in sources.yaml)",
     401: "the board needs credentials (not a public board)",
@@ -273,10 +275,13 @@ class BoardSpider(scrapy.Spider):
 def sections_html(*sections: tuple[object, object]) -> str:
     """HTML of (heading, HTML body) sections, each body under an `<h3>` of its heading.
 
-    Sections with no body are left out; a section without a heading is the body alone.
+    Sections with no body are left out; a section without a heading, or whose body starts
+    with a heading of its own, is the body alone. A body escaped once is unescaped.
 
     >>> sections_html(("About", "<p>Run it.</p>"), ("Requirements", ""), (None, "<ul></ul>"))
     '<h3>About</h3>\\n<p>Run it.</p>\\n<ul></ul>'
+    >>> sections_html(("Requirements", "<h3>You have</h3><ul></ul>"))
+    '<h3>You have</h3><ul></ul>'
     """
     parts: list[str] = []
     for heading, body in sections:
@@ -284,7 +289,7 @@ def sections_html(*sections: tuple[object, object]) -> str:
         if not text:
             continue
         title = as_text(heading)
-        if title:
+        if title and not _HEADING_RE.match(text):
             parts.append(f"<h3>{html.escape(title)}</h3>")
         parts.append(text)
     return "\n".join(parts)
