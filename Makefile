@@ -1,5 +1,6 @@
-# The two commands a newcomer needs: `make demo` and `make test`.
-# Both install what they need on first use (a virtualenv from the locked requirements).
+# The two commands a newcomer needs: `make demo` and `make test` (`make test-fast` while editing).
+# Both install what they need on first use (a virtualenv from the locked requirements,
+# with the DuckDB command-line program as .venv/bin/duckdb).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -8,13 +9,14 @@ STAMP  := $(VENV)/.installed-stamp
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: install demo test lint format browser bench clean
+.PHONY: install demo test test-fast lint format browser bench clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
+	@test -x $(BIN)/duckdb || { echo "$(BIN)/duckdb is missing: the duckdb-cli package did not install"; exit 1; }
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -32,6 +34,13 @@ test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+
+## The unit tier: everything but the tests marked slow (servers, subprocesses, Prefect,
+## Chromium); under a minute. `make test` is the full suite.
+test-fast: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -m "not slow"
 
 lint: install
 	$(BIN)/ruff check .

@@ -15,7 +15,7 @@ figures.
 The last table, "real (held-out)", is 20 real TPM-family postings written by others
 (remote job board, Lever, "Ask HN: Who is hiring?"), labelled in
 `tests/data/real_tpm_labels.jsonl` by reference into `../shared/data` and measured once
-before anyone looked at the extractor's output on them (see `matcher/evaluation_sets.py`).
+before anyone looked at the extractor's output on them (see `evaluation/sets.py`).
 It is kept out of "combined" and out of the exit status: it measures generalisation, not
 the tuning targets.
 
@@ -23,7 +23,7 @@ the tuning targets.
 rows of the same CSV (none of the 13 "Technical Program Manager" rows, no duplicated row),
 labelled in `tests/data/heldout2_labels.jsonl` by row number and title, and measured once
 after the labels were committed (figures in that file's notes, see
-`matcher/evaluation_sets.py`). It is likewise outside "combined" and the exit status
+`evaluation/sets.py`). It is likewise outside "combined" and the exit status
 (`--no-heldout2` skips it).
 """
 
@@ -34,7 +34,10 @@ import sys
 import time
 from pathlib import Path
 
-from matcher.evaluation import (
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))  # the dev-only `evaluation` package is not installed
+
+from evaluation.metrics import (  # noqa: E402
     SCORED_KINDS,
     TARGETS,
     LabelledPosting,
@@ -46,12 +49,11 @@ from matcher.evaluation import (
     load_labels,
     load_postings,
 )
-from matcher.evaluation_sets import load_real_tpm
-from matcher.extract import Extractor
-from matcher.models import Extraction
-from matcher.taxonomy import load_taxonomy
+from evaluation.sets import load_real_tpm  # noqa: E402
+from matcher.extract import Extractor  # noqa: E402
+from matcher.models import Extraction  # noqa: E402
+from matcher.taxonomy import load_taxonomy  # noqa: E402
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 LABELLED = REPO_ROOT / "tests" / "data" / "labelled"
 GOOGLE_LABELS = REPO_ROOT / "tests" / "data" / "google_tpm_labels.jsonl"
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"

@@ -292,6 +292,8 @@ def _fill(result: CrawlResult, stats: dict[str, Any]) -> None:
     result.rejected_count = int(stats.get("tpm/rejected", 0))
     result.errors = list(stats.get("tpm/errors", []))
     result.requests = int(stats.get("downloader/request_count", 0))
+    # the crawler's own time (Scrapy's core stats), else the whole child's
+    result.seconds = round(float(stats.get("elapsed_time_seconds", result.seconds)), 3)
     exceptions = int(stats.get("spider_exceptions/count", 0))
     if exceptions:
         result.errors.append(f"{exceptions} parse callbacks raised (see {result.log_path})")

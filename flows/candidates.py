@@ -101,7 +101,7 @@ def add_candidate(
     from matcher.scoring_matrix import score_all
 
     config = load_scoring_config(settings.scoring_config_path)
-    wh = Warehouse(settings.warehouse_path)
+    wh = Warehouse(settings.warehouse_path, settings.warehouse_storage_version)
     with wh.staging(stamp) as st:
         st.load_concepts(taxonomy)
         st.upsert_candidate(
@@ -129,7 +129,7 @@ def list_candidates(settings: Settings) -> list[CandidateRecord]:
 
 def remove_candidate(settings: Settings, candidate_id: str) -> bool:
     """Remove a candidate with their concepts and matches; False when there was none."""
-    wh = Warehouse(settings.warehouse_path)
+    wh = Warehouse(settings.warehouse_path, settings.warehouse_storage_version)
     if not wh.path.exists():
         raise WarehouseError(f"no warehouse at {wh.path}; nothing to remove")
     with wh.staging(f"remove-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}") as st:

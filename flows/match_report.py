@@ -13,12 +13,10 @@ from prefect import flow
 
 from flows.candidates import candidate_facts
 from flows.settings import Settings, load_settings
-from matcher.report import Report, build_report, render
+from matcher.report import SUFFIXES, Report, build_report, render
 from matcher.scoring_config import load_scoring_config
 from matcher.taxonomy import load_taxonomy
 from warehouse import Warehouse, WarehouseError
-
-SUFFIXES: dict[str, str] = {"html": ".html", "md": ".md", "text": ".txt", "json": ".json"}
 
 
 def candidate_report(settings: Settings, candidate_id: str) -> Report:

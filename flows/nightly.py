@@ -140,7 +140,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     """The body of the nightly flow (call it inside a flow run); fills in `summary`."""
     logger = get_run_logger()
     summary.warehouse_path = str(settings.warehouse_path)
-    wh = Warehouse(settings.warehouse_path)
+    wh = Warehouse(settings.warehouse_path, settings.warehouse_storage_version)
     taxonomy = load_taxonomy(settings.taxonomy_path)
     scoring = load_scoring_config(settings.scoring_config_path)
     sources = load_sources(settings.sources_path)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from warehouse import RunRecord
-
-Status = Literal["running", "success", "partial", "failed"]
+from warehouse.records import RunStatus as Status
 
 
 @dataclass(slots=True)

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     config_file: Path | None = Field(default=None, description="YAML/TOML file of settings")
     warehouse_path: Path = Path("warehouse/tpm.duckdb")
+    # the DuckDB storage format the warehouse file is written in: DuckDB this old and newer
+    # opens it (warehouse.store.DEFAULT_STORAGE_VERSION; the oldest the schema allows)
+    warehouse_storage_version: str = Field(default="v1.0.0", pattern=r"^v\d+\.\d+\.\d+$")
     sources_path: Path = Path("sources.yaml")
     taxonomy_path: Path = Path("skills_taxonomy.yaml")
     scoring_config_path: Path = Path("scoring.yaml")

@@ -25,6 +25,7 @@ from flows.settings import Settings
 from matcher.models import Extraction, Match, Posting
 from matcher.scoring_memo import ExplainMemo, memo_context
 from matcher.taxonomy import Taxonomy
+from matcher.wire import WireError, parse_line
 
 if TYPE_CHECKING:
     from matcher.extract import Extractor
@@ -71,9 +72,8 @@ def read_postings(path: Path) -> ReadResult:
             if not line.strip():
                 continue
             try:
-                data = orjson.loads(line)  # ValueError on bad JSON or bad UTF-8
-                out.postings.append(Posting.from_dict(data))
-            except (ValueError, TypeError, KeyError) as exc:
+                out.postings.append(parse_line(Posting, line))
+            except WireError as exc:
                 out.errors.append(f"{path}:{number}: not a posting ({exc})")
     return out
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from matcher.text import fold
+
 DEFAULT_CUES_PATH = Path(__file__).with_name("cues.yaml")
 
 #: Section and sentence kinds the cue file may name.
@@ -23,15 +25,6 @@ SENTENCE_KINDS: tuple[str, ...] = ("negated", "preferred", "required")
 
 class CuesError(ValueError):
     """A cue file that cannot be used; the message names the file and the key."""
-
-
-def fold(text: str) -> str:
-    """Fold case and typographic quotes so cues compare as a reader would.
-
-    >>> fold("What You’ll Need")
-    "what you'll need"
-    """
-    return text.replace("\u2019", "'").replace("\u2018", "'").casefold()
 
 
 def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -45,6 +38,40 @@ def phrase_regex(phrases: list[str]) -> re.Pattern[str]:
     parts = sorted({re.escape(fold(p)).replace(r"\ ", r"\s+") for p in phrases}, key=len)
     body = "|".join(reversed(parts))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class AlternativeCues:
+    """The cues that tell an "or" list of concepts from an "and" list (cues.yaml)."""
+
+    or_joiners: re.Pattern[str]
+    and_joiners: re.Pattern[str]
+    #: Full match: the text between two list members holds only joiners and fillers.
+    separators: re.Pattern[str]
+    #: Searched at the end of the text before a list's first member.
+    openers: re.Pattern[str]
+    example_openers: re.Pattern[str]
+    #: Matched at the start of the text after a list's last member.
+    closers: re.Pattern[str]
+    #: The list runs on past its first (`before`) or last (`after`) concept member.
+    run_on_before: re.Pattern[str]
+    run_on_after: re.Pattern[str]
+    #: Matched at the start of the text after a list's last member: the list ends there.
+    list_end: re.Pattern[str]
+
+    def joiner(self, between: str) -> str | None:
+        """What joins two list members: "or", "and", "," (undecided) or None (no list).
+
+        >>> alt = load_cues().alternatives
+        >>> alt.joiner(" or "), alt.joiner(", and "), alt.joiner(", "), alt.joiner(" with ")
+        ('or', 'and', ',', None)
+        """
+        text = fold(between)
+        if not text.strip() or not self.separators.fullmatch(text):
+            return None
+        if self.or_joiners.search(text):
+            return "or"
+        return "and" if self.and_joiners.search(text) else ","
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +93,7 @@ class Cues:
     boilerplate_heading_words: re.Pattern[str]
     company_openers: re.Pattern[str]
     role_nouns: frozenset[str]
+    alternatives: AlternativeCues
     _heading_re: re.Pattern[str]
     _heading_of: dict[str, str]
 
@@ -86,6 +114,36 @@ def _strings(data: dict[str, Any], key: str, origin: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise CuesError(f"{origin}: key {key!r} must be a list of strings")
     return value
+
+
+def _marks(raw: dict[str, Any], key: str, where: str) -> str:
+    """An alternation of punctuation marks as written (no word boundaries)."""
+    return "|".join(re.escape(fold(m)) for m in _strings(raw, key, where)) or "(?!x)x"
+
+
+def _alternatives(data: dict[str, Any], origin: str) -> AlternativeCues:
+    """Compile the `alternatives` block (see cues.yaml)."""
+    raw = data.get("alternatives", {})
+    if not isinstance(raw, dict):
+        raise CuesError(f"{origin}: key 'alternatives' must map cue names to phrase lists")
+    where = f"{origin} (alternatives)"
+
+    def body(key: str) -> str:
+        return phrase_regex(_strings(raw, key, where)).pattern
+
+    joiners = "|".join(body(k) for k in ("or_joiners", "and_joiners", "fillers"))
+    marks = _marks(raw, "run_on", where)
+    return AlternativeCues(
+        or_joiners=re.compile(body("or_joiners")),
+        and_joiners=re.compile(body("and_joiners")),
+        separators=re.compile(rf"(?:\s*(?:{joiners}))+\s*"),
+        openers=re.compile(rf"(?:{body('openers')})\s*:?\s*$"),
+        example_openers=re.compile(rf"(?:{body('example_openers')})\s*:?\s*$"),
+        closers=re.compile(rf"\s*,?\s*(?:{body('closers')})"),
+        run_on_before=re.compile(rf"(?:{marks})\s*$"),
+        run_on_after=re.compile(rf"\s*(?:{marks})"),
+        list_end=re.compile(rf"\s*(?:{_marks(raw, 'list_ends', where)}|$)"),
+    )
 
 
 def load_cues(path: str | Path | None = None) -> Cues:
@@ -148,6 +206,7 @@ def load_cues(path: str | Path | None = None) -> Cues:
             + r")(?![\w])"
         ),
         role_nouns=frozenset(fold(w) for w in _strings(data, "role_nouns", origin)),
+        alternatives=_alternatives(data, origin),
         _heading_re=re.compile(
             "(?:"
             + "|".join(re.escape(p) for p in sorted(heading_of, key=len, reverse=True))

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from matcher.cues import Cues
 from matcher.models import Degree
+from matcher.taxonomy import DEGREE_LEVEL_ORDER as LEVEL_ORDER
 from matcher.taxonomy import Concept, Taxonomy
 
 #: Order of the schema's DegreeLevel values (an MBA is a master's degree).
-LEVEL_ORDER: dict[str, int] = {"associate": 0, "bachelor": 1, "master": 2, "mba": 2, "doctorate": 3}
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,8 @@ What it does with the spans the `tpm_taxonomy` component finds:
 - marks each concept required or preferred: the sentence's cue beats the section;
   responsibilities and unlabelled sections count as required;
 - reports each concept once, with its first required evidence (else its first one);
+- numbers alternative groups: concepts one clause lists as "any one of them" ("PMP or
+  PgMP", "AWS, Azure or GCP") share a `group` (see `matcher.groups`);
 - finds years of experience (the posting's minimum: the largest figure among required
   mentions; years stated only as preferred do not count) and ties a figure to the concepts that
   follow it in its sentence ("2 years of experience with Jira");
@@ -26,14 +28,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from matcher.cues import Cues, fold, load_cues
+from matcher.cues import Cues, load_cues
 from matcher.degree import DegreeHit, DegreeSummarizer
+from matcher.groups import Member, alternative_groups, renumber
 from matcher.levels import LevelFinder
 from matcher.models import Extraction, Requirement
 from matcher.parallel import extract_parallel
@@ -49,7 +53,7 @@ from matcher.sections import (
 )
 from matcher.sentences import SentenceIndex
 from matcher.taxonomy import Concept, Taxonomy
-from matcher.text import html_to_text, looks_like_html
+from matcher.text import fold, html_to_text, looks_like_html
 from matcher.years import YearsFinder
 
 #: Kinds that describe the posting rather than ask for something.
@@ -71,6 +75,7 @@ class _Hit:
     required: bool
     span: Span
     sentence: _Sentence
+    group: int | None = None
 
 
 class Extractor:
@@ -119,9 +124,7 @@ class Extractor:
         if n_process > 1:
             yield from extract_parallel(
                 items,
-                taxonomy=self.taxonomy,
-                cache_dir=self.cache_dir,
-                cues=self.cues,
+                build=partial(Extractor, self.taxonomy, cache_dir=self.cache_dir, cues=self.cues),
                 n_process=n_process,
                 batch_size=batch_size,
             )
@@ -198,14 +201,17 @@ class Extractor:
             hits.append(_Hit(concept, required, span, sent))
 
         years_by_sentence, min_years = self._years_of(doc, lines, sentences, index)
+        self._group(text, hits)
         chosen: dict[str, _Hit] = {}
         for hit in hits:
             first = chosen.get(hit.concept.id)
             if first is None or (hit.required and not first.required):
                 chosen[hit.concept.id] = hit
+        kept = sorted(chosen.values(), key=lambda h: h.span.start_char)
+        groups = renumber([hit.group for hit in kept])
         requirements = [
-            self._requirement(hit, years_by_sentence)
-            for hit in sorted(chosen.values(), key=lambda h: h.span.start_char)
+            self._requirement(hit, years_by_sentence, group)
+            for hit, group in zip(kept, groups, strict=True)
         ]
         degree = self._degree.summarize(
             [
@@ -221,6 +227,23 @@ class Extractor:
             degree=degree,
             level=self._levels.level(title, min_years),
         )
+
+    def _group(self, text: str, hits: list[_Hit]) -> None:
+        """Set each hit's alternative group ("PMP or PgMP"; see matcher.groups)."""
+        members = [
+            Member(
+                start=h.span.start_char,
+                end=h.span.end_char,
+                sentence_start=h.sentence.start,
+                sentence_end=h.sentence.start + len(h.sentence.raw),
+                required=h.required,
+            )
+            for h in hits
+        ]
+        for hit, group in zip(
+            hits, alternative_groups(text, members, self.cues.alternatives), strict=True
+        ):
+            hit.group = group
 
     def _years_of(
         self, doc: Doc, lines: LineIndex, sentences: dict[int, _Sentence], index: SentenceIndex
@@ -254,7 +277,10 @@ class Extractor:
         return by_sentence, (max(required) if required else None)
 
     def _requirement(
-        self, hit: _Hit, years_by_sentence: dict[int, list[tuple[int, float]]]
+        self,
+        hit: _Hit,
+        years_by_sentence: dict[int, list[tuple[int, float]]],
+        group: int | None = None,
     ) -> Requirement:
         years = None
         for end, value in years_by_sentence.get(hit.sentence.start, []):
@@ -269,4 +295,5 @@ class Extractor:
             start=hit.span.start_char,
             end=hit.span.end_char,
             years=years,
+            group=group,
         )

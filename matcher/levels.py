@@ -1,15 +1,24 @@
-"""The career level of a posting, from its title or else its years of experience.
+"""The career level of a posting or a candidate, from a title or else years of experience.
 
 Levels are the taxonomy's `level` entries (rank, aliases, years_min/years_max). The
 longest level alias found in the title wins; without one, the highest-ranked level whose
-`years_min` the posting's minimum years reach.
+`years_min` the years reach. One rule for postings (`LevelFinder.level`) and candidates
+(`level_for`, which also asks the skill normalizer about a title no alias names).
 """
 
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
-from matcher.taxonomy import Taxonomy, normalize_alias
+from matcher.taxonomy import Taxonomy
+from matcher.text import normalize_alias
+
+
+class NormalizerLike(Protocol):
+    """What `level_for` needs of `matcher.normalize.Normalizer`."""
+
+    def match_many(self, texts: list[str]) -> list[tuple[str, float] | None]: ...
 
 
 class LevelFinder:
@@ -49,3 +58,26 @@ class LevelFinder:
     def level(self, title: str | None, years: float | None) -> str | None:
         """Title first, then years."""
         return self.from_title(title) or self.from_years(years)
+
+
+def level_for(
+    taxonomy: Taxonomy,
+    title: str | None,
+    years: float | None,
+    normalizer: NormalizerLike | None = None,
+) -> tuple[str | None, str]:
+    """A candidate's level and how it was found ('title', 'years' or 'none').
+
+    The rule of `LevelFinder.level`; a title that names no level alias may still name a
+    level through the normalizer (e.g. a misspelling).
+    """
+    finder = LevelFinder(taxonomy)
+    hit = finder.from_title(title)
+    if hit is None and title and normalizer is not None:
+        found = normalizer.match_many([title])[0]
+        if found and taxonomy.by_id[found[0]].kind == "level":
+            hit = found[0]
+    if hit is not None:
+        return hit, "title"
+    by_years = finder.from_years(years)
+    return (by_years, "years") if by_years else (None, "none")

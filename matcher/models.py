@@ -2,16 +2,32 @@
 
 `Posting` is what a crawl writes (one JSON line per posting) and what the matcher
 and the warehouse read. `Extraction` is what the matcher writes for one posting
-(the `tpm-match extract` line). Both are plain dataclasses so that every layer can
-use them without importing Scrapy, spaCy or DuckDB.
+(the `tpm-match extract` line). All are plain dataclasses so that every layer can
+use them without importing Scrapy, spaCy or DuckDB. Their field types carry the wire
+rules (strict types, non-empty ids, non-negative numbers, ISO-8601 times); they are
+checked where data crosses a boundary, by `matcher.wire`, never on construction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+)
 
 #: Fields of a posting whose change means "the posting changed" (re-extract, re-score).
 CONTENT_FIELDS: tuple[str, ...] = (
@@ -26,6 +42,41 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "salary_period",
     "description_text",
 )
+
+
+def _iso_8601(value: str) -> str:
+    """Accept an ISO-8601 date/time text unchanged; raise ValueError naming the format."""
+    try:
+        datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(
+            f"{value!r:.60} is not an ISO-8601 date/time (e.g. 2026-11-25T10:00:00Z)"
+        ) from None
+    return value
+
+
+def _number(value: Any, low: float = 0, high: float = math.inf) -> float:
+    """A number from `low` to `high` (inclusive), returned unchanged: an int stays an int,
+    as the content hash of `120000` and of `120000.0` differ. Never a flag, text or NaN.
+
+    >>> _number(120000), _number(2.5)
+    (120000, 2.5)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r:.60}")
+    if not low <= value <= high:
+        raise ValueError(f"expected a number from {low:g} to {high:g}, got {value!r}")
+    return value
+
+
+#: Wire types: what a field accepts when `matcher.wire` checks a row (no coercion from text).
+Id = Annotated[StrictStr, Field(min_length=1, pattern=r"\S")]
+Number = Annotated[float, PlainValidator(_number)]
+Texts = Annotated[list[StrictStr], Strict()]
+Timestamp = Annotated[StrictStr, AfterValidator(_iso_8601)]
+Offset = Annotated[StrictInt, Field(ge=0)]
+#: every boundary check re-validates the object it is given (pydantic's default trusts it)
+_CHECKED = ConfigDict(revalidate_instances="always")
 
 
 #: json.dumps(..., sort_keys=True, ensure_ascii=False, separators=(",", ":")), built once
@@ -46,23 +97,25 @@ def content_hash(values: dict[str, Any]) -> str:
 class Posting:
     """One job posting as crawled. `id` is stable across runs: `{source}:{board}:{source_id}`."""
 
-    id: str
-    source: str
-    company: str
-    title: str
-    url: str
-    description_text: str
-    description_html: str | None = None
-    location: str | None = None
-    remote: bool | None = None
-    employment_type: str | None = None
-    salary_min: float | None = None
-    salary_max: float | None = None
-    salary_currency: str | None = None
-    salary_period: str | None = None
-    posted_at: str | None = None
-    fetched_at: str | None = None
-    content_hash: str = ""
+    __pydantic_config__ = _CHECKED
+
+    id: Id
+    source: Id
+    company: StrictStr
+    title: StrictStr
+    url: StrictStr
+    description_text: StrictStr
+    description_html: StrictStr | None = None
+    location: StrictStr | None = None
+    remote: StrictBool | None = None
+    employment_type: StrictStr | None = None
+    salary_min: Number | None = None
+    salary_max: Number | None = None
+    salary_currency: StrictStr | None = None
+    salary_period: StrictStr | None = None
+    posted_at: Timestamp | None = None
+    fetched_at: Timestamp | None = None
+    content_hash: StrictStr = ""
 
     def __post_init__(self) -> None:
         if not self.content_hash:
@@ -82,80 +135,114 @@ class Posting:
         return ":".join(self.id.split(":", 2)[:2])
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this posting (see `matcher.wire`)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Posting:
-        """Build from a JSON object, ignoring keys this version does not know."""
-        known = _POSTING_FIELDS if cls is Posting else frozenset(f.name for f in fields(cls))
-        if data.keys() <= known:
-            return cls(**data)
-        return cls(**{k: v for k, v in data.items() if k in known})
+        """Check a JSON object and build the posting (unknown keys ignored; see `matcher.wire`).
+
+        Raises `matcher.wire.WireError` naming the first bad field.
+        """
+        from matcher.wire import load  # the wire module imports this one
+
+        return load(cls, data)
 
 
-#: Posting's field names (from_dict ignores other keys).
-_POSTING_FIELDS: frozenset[str] = frozenset(f.name for f in fields(Posting))
+@dataclass(slots=True)
+class TextToExtract:
+    """A `tpm-match extract` input line: an id, a title and the text (HTML or plain).
+
+    A full Posting line is one too (its `description_text` / `description_html`).
+    """
+
+    __pydantic_config__ = _CHECKED
+
+    id: Id
+    title: StrictStr | None = None
+    description: StrictStr | None = None
+    description_html: StrictStr | None = None
+    description_text: StrictStr | None = None
+
+    @property
+    def text(self) -> str | None:
+        """The first non-empty of description, description_html, description_text.
+
+        >>> TextToExtract("a", description="", description_text="Jira").text
+        'Jira'
+        """
+        return self.description or self.description_html or self.description_text or None
 
 
 @dataclass(slots=True)
 class Requirement:
     """One taxonomy concept a text asks for (or, for a résumé, claims)."""
 
-    id: str
-    name: str
-    kind: str
-    required: bool
-    evidence: str
-    start: int
-    end: int
-    years: float | None = None
+    __pydantic_config__ = _CHECKED
+
+    id: StrictStr
+    name: StrictStr
+    kind: StrictStr
+    required: StrictBool
+    evidence: StrictStr
+    start: Offset
+    end: Offset
+    years: Number | None = None
+    #: Shared by the members of one alternative group ("PMP or PgMP"); None alone.
+    group: Annotated[StrictInt, Field(ge=1)] | None = None
 
 
 @dataclass(slots=True)
 class Degree:
-    level: str | None = None
-    fields: list[str] = field(default_factory=list)
-    required: bool = True
-    or_equivalent: bool = False
+    __pydantic_config__ = _CHECKED
+
+    level: StrictStr | None = None
+    fields: Texts = field(default_factory=list)
+    required: StrictBool = True
+    or_equivalent: StrictBool = False
 
 
 @dataclass(slots=True)
 class Extraction:
     """The `tpm-match extract` line for one posting or résumé."""
 
-    id: str
-    requirements: list[Requirement] = field(default_factory=list)
-    min_years_experience: float | None = None
+    __pydantic_config__ = _CHECKED
+
+    id: Id
+    requirements: Annotated[list[Requirement], Strict()] = field(default_factory=list)
+    min_years_experience: Number | None = None
     degree: Degree | None = None
-    level: str | None = None
+    level: StrictStr | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this extraction (see `matcher.wire`)."""
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Extraction:
-        degree = data.get("degree")
-        return cls(
-            id=data["id"],
-            requirements=[Requirement(**r) for r in data.get("requirements", [])],
-            min_years_experience=data.get("min_years_experience"),
-            degree=Degree(**degree) if degree else None,
-            level=data.get("level"),
-        )
+        """Check a JSON object and build the extraction (see `matcher.wire`)."""
+        from matcher.wire import load  # the wire module imports this one
+
+        return load(cls, data)
 
 
 @dataclass(slots=True)
 class Match:
     """The score of one candidate against one posting, with what explains it."""
 
-    candidate_id: str
-    posting_id: str
-    score: float
-    breakdown: dict[str, float] = field(default_factory=dict)
-    matched: list[str] = field(default_factory=list)
-    missing_required: list[str] = field(default_factory=list)
-    missing_preferred: list[str] = field(default_factory=list)
-    rank: int | None = None
+    __pydantic_config__ = _CHECKED
+
+    candidate_id: Id
+    posting_id: Id
+    score: Annotated[float, PlainValidator(partial(_number, high=100))]
+    breakdown: Annotated[
+        dict[StrictStr, Annotated[float, PlainValidator(partial(_number, low=-math.inf))]], Strict()
+    ] = field(default_factory=dict)
+    matched: Texts = field(default_factory=list)
+    missing_required: Texts = field(default_factory=list)
+    missing_preferred: Texts = field(default_factory=list)
+    rank: Annotated[StrictInt, Field(ge=1)] | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON object of this match (see `matcher.wire`)."""
         return asdict(self)

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from matcher.taxonomy import Taxonomy, normalize_alias
+from matcher.taxonomy import Taxonomy
+from matcher.text import normalize_alias
 
 DEFAULT_CUTOFF = 88.0
 _NUMBERS_RE = re.compile(r"\b(?:v?\d+(?:\.\d+)*|19\d\d|20\d\d)\b")

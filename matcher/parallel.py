@@ -4,38 +4,40 @@ spaCy's own `nlp.pipe(n_process=...)` forks the calling process and sends every 
 through a pipe. Forking a process that runs threads (a Prefect flow, an HTTP server)
 can leave a child holding a lock forever or crash it ("W127: not all worker processes
 completed"), and pickling Docs costs more than the matching. Here each worker is a fresh
-interpreter that builds its own Extractor once (the built pipeline is loaded from the
+interpreter that builds its own extractor once (the built pipeline is loaded from the
 on-disk cache when there is one) and sends back only the small `Extraction` objects.
+
+This module does not import `matcher.extract`: the caller passes `build`, a picklable
+callable that makes the worker's extractor (e.g. a `functools.partial` of the class).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from matcher.models import Extraction
-from matcher.taxonomy import Taxonomy
-
-if TYPE_CHECKING:
-    from matcher.cues import Cues
-    from matcher.extract import Extractor
 
 Item = tuple[str, str, str | None]
 
-_worker: Extractor | None = None
+
+class ChunkExtractor(Protocol):
+    """What a worker needs of `matcher.extract.Extractor`."""
+
+    def extract_many(self, items: Iterable[Item], *, batch_size: int) -> Iterator[Extraction]: ...
 
 
-def _init_worker(taxonomy: Taxonomy, cache_dir: Path | None, cues: Cues) -> None:
-    """Build the worker's Extractor once, when the process starts."""
+_worker: ChunkExtractor | None = None
+
+
+def _init_worker(build: Callable[[], ChunkExtractor]) -> None:
+    """Build the worker's extractor once, when the process starts."""
     global _worker
-    from matcher.extract import Extractor
-
-    _worker = Extractor(taxonomy, cache_dir=cache_dir, cues=cues)
+    _worker = build()
 
 
 def _extract_chunk(chunk: list[Item], batch_size: int) -> list[Extraction]:
@@ -46,9 +48,7 @@ def _extract_chunk(chunk: list[Item], batch_size: int) -> list[Extraction]:
 def extract_parallel(
     items: Iterable[Item],
     *,
-    taxonomy: Taxonomy,
-    cache_dir: Path | None,
-    cues: Cues,
+    build: Callable[[], ChunkExtractor],
     n_process: int,
     batch_size: int,
 ) -> Iterator[Extraction]:
@@ -64,7 +64,7 @@ def extract_parallel(
         max_workers=n_process,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(taxonomy, cache_dir, cues),
+        initargs=(build,),
     ) as pool:
         while True:
             while len(pending) < 2 * n_process:

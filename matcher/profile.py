@@ -22,20 +22,18 @@ from typing import Any, Literal, Protocol
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from matcher.levels import NormalizerLike, level_for
 from matcher.models import Extraction
-from matcher.taxonomy import Taxonomy, normalize_alias
+from matcher.taxonomy import DegreeLevel, Taxonomy
 
-RemotePref = Literal["remote", "hybrid", "onsite", "any"]
-DegreeLevelName = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+#: A candidate's remote preferences (the one list; scoring.yaml has a row for each).
+REMOTE_PREFS: tuple[str, ...] = ("remote", "hybrid", "onsite", "any")
+RemotePref = Literal[REMOTE_PREFS]  # type: ignore[valid-type]
 RESUME_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf")
 
 
 class ProfileError(ValueError):
     """A profile or résumé that cannot be used; the message names the field and the fix."""
-
-
-class NormalizerLike(Protocol):
-    def match_many(self, texts: list[str]) -> list[tuple[str, float] | None]: ...
 
 
 class ExtractorLike(Protocol):
@@ -54,7 +52,7 @@ class SkillEntry(_Strict):
 
 
 class DegreeSpec(_Strict):
-    level: DegreeLevelName
+    level: DegreeLevel
     field: str | None = None
 
 
@@ -225,31 +223,6 @@ def candidate_id_for(name: str, email: str | None) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "candidate"
     key = (email or " ".join(name.casefold().split())).strip().casefold()
     return f"{slug}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}"
-
-
-def level_for(
-    taxonomy: Taxonomy,
-    title: str | None,
-    years: float | None,
-    normalizer: NormalizerLike | None = None,
-) -> tuple[str | None, str]:
-    """The taxonomy level of a candidate and how it was found ('title', 'years' or 'none').
-
-    The current title wins when it names a level (exactly, or through the normalizer);
-    otherwise the highest level whose `years_min` the candidate's years reach.
-    """
-    if title:
-        hit = taxonomy.alias_index.get(normalize_alias(title))
-        if hit is None and normalizer is not None:
-            found = normalizer.match_many([title])[0]
-            hit = found[0] if found else None
-        if hit is not None and taxonomy.by_id[hit].kind == "level":
-            return hit, "title"
-    if years is not None:
-        reached = [lv for lv in taxonomy.levels if (lv.years_min or 0) <= years]
-        if reached:
-            return reached[-1].id, "years"
-    return None, "none"
 
 
 def build_facts(

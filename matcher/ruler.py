@@ -33,7 +33,8 @@ from spacy.tokens import Doc, Span
 
 from matcher.lemmas import LookupLemmas, lemma_table
 from matcher.sentences import SentenceIndex
-from matcher.taxonomy import Ambiguity, Concept, Taxonomy, normalize_alias
+from matcher.taxonomy import Ambiguity, Concept, Taxonomy
+from matcher.text import fold, normalize_alias
 
 RULES_FILE = "rules.json"
 
@@ -44,7 +45,7 @@ def _variants(form: str) -> set[str]:
     >>> sorted(_variants("Cross-team dependencies"))
     ['cross team dependencies', 'cross-team dependencies']
     """
-    base = form.casefold().replace("\u2019", "'")
+    base = fold(form)
     out = {base, base.replace("-", " "), re.sub(r"\s*/\s*", " ", base)}
     words = base.split()
     if len(words) == 2 and all(w.isalpha() for w in words):

@@ -10,12 +10,13 @@ the key, e.g.::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from matcher.taxonomy import KINDS
+from matcher.profile import REMOTE_PREFS as REMOTE_PREFS  # re-exported for scoring_prep
+from matcher.taxonomy import KINDS, DegreeLevel
 
 COMPONENTS: tuple[str, ...] = (
     "required",
@@ -26,7 +27,6 @@ COMPONENTS: tuple[str, ...] = (
     "location",
     "salary",
 )
-REMOTE_PREFS: tuple[str, ...] = ("remote", "hybrid", "onsite", "any")
 #: Posting situations for the location component, in the order the matrix code uses.
 LOCATION_CASES: tuple[str, ...] = (
     "remote",
@@ -75,7 +75,7 @@ class Credentials(_Strict):
 
 
 class DegreeConfig(_Strict):
-    ranks: dict[Literal["associate", "bachelor", "master", "mba", "doctorate"], int]
+    ranks: dict[DegreeLevel, int]
     missing_credit: float = Field(ge=0, le=1)
     or_equivalent_credit: float = Field(ge=0, le=1)
     preferred_missing_credit: float = Field(ge=0, le=1)

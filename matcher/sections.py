@@ -13,7 +13,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from matcher.cues import Cues, fold
+from matcher.cues import Cues
+from matcher.text import fold
 
 BULLET_RE = re.compile(r"^\s*(?:[-*•·▪◦–—]|\d{1,2}[.)])\s+")
 _STRIP = " \t:#*_`>-–—|"

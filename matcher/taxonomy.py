@@ -5,7 +5,7 @@ here. Loading validates the file with pydantic and turns every problem into a
 `TaxonomyError` that names the entry (by id, or by position when the id is missing)
 and the field, e.g.::
 
-    skills_taxonomy.yaml: concept 'tool.jira' (entry 12), field 'kind':
+    skills_taxonomy.yaml: concept 'tool.acme_tracker' (entry 12), field 'kind':
     Input should be 'skill', 'method', ... -- fix the value and run `tpm-match taxonomy check`
 """
 
@@ -14,32 +14,33 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from matcher.text import normalize_alias
+
 Kind = Literal["skill", "method", "tool", "credential", "degree", "domain", "level"]
-KINDS: tuple[str, ...] = ("skill", "method", "tool", "credential", "degree", "domain", "level")
-DegreeLevel = Literal["associate", "bachelor", "master", "mba", "doctorate"]
+KINDS: tuple[str, ...] = get_args(Kind)
+#: The degree levels (the one list), lowest first; an MBA ranks with a master's.
+DEGREE_LEVEL_ORDER: dict[str, int] = {
+    "associate": 0,
+    "bachelor": 1,
+    "master": 2,
+    "mba": 2,
+    "doctorate": 3,
+}
+DegreeLevel = Literal[tuple(DEGREE_LEVEL_ORDER)]  # type: ignore[valid-type]
 
 _ID_RE = re.compile(r"^[a-z]+\.[a-z0-9_]+$")
-_SPACE_RE = re.compile(r"[\s\-_/]+")
 
 
 class TaxonomyError(ValueError):
     """A taxonomy file that cannot be used; the message says where and how to fix it."""
-
-
-def normalize_alias(text: str) -> str:
-    """Fold case, hyphens, slashes and runs of space so aliases compare as a reader would.
-
-    >>> normalize_alias("MS-Project") == normalize_alias("ms  project")
-    True
-    """
-    return _SPACE_RE.sub(" ", text.casefold()).strip()
 
 
 class _Strict(BaseModel):
@@ -121,6 +122,9 @@ class Concept(_Strict):
     #: spaCy token patterns for variants no alias list covers (lists of token dicts).
     patterns: list[list[dict[str, Any]]] = Field(default_factory=list)
     description: str | None = None
+    #: Ids of broader concepts this one is a kind of (Scrum -> Agile, Jira -> project
+    #: management software): holding this concept shows the broader one too.
+    broader: list[str] = Field(default_factory=list)
     # kind == "degree"
     degree_level: DegreeLevel | None = None
     degree_fields: list[str] = Field(default_factory=list)
@@ -204,6 +208,9 @@ class Taxonomy(_Strict):
                     problems.append(
                         f"concept {concept.id!r}: salary article {salary.article!r} is unknown"
                     )
+            problems += _broader_problems(concept, ids)
+        if not problems:
+            problems += _cycle_problems(self.concepts)
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -216,6 +223,24 @@ class Taxonomy(_Strict):
     def alias_index(self) -> dict[str, str]:
         """Normalised surface form -> concept id."""
         return {normalize_alias(f): c.id for c in self.concepts for f in c.surface_forms}
+
+    def broader_of(self, concept_id: str) -> tuple[str, ...]:
+        """The concepts `concept_id` names as broader (empty for an unknown id)."""
+        concept = self.by_id.get(concept_id)
+        return tuple(concept.broader) if concept else ()
+
+    @cached_property
+    def _ancestors(self) -> dict[str, tuple[str, ...]]:
+        return {c.id: _closure(c.id, self.broader_of) for c in self.concepts}
+
+    def ancestors(self, concept_id: str) -> tuple[str, ...]:
+        """Every broader concept, directly or through others, nearest first (no repeats)."""
+        return self._ancestors.get(concept_id, ())
+
+    @property
+    def broader_count(self) -> int:
+        """How many broader relations the taxonomy states."""
+        return sum(len(c.broader) for c in self.concepts)
 
     def of_kind(self, kind: str) -> list[Concept]:
         return [c for c in self.concepts if c.kind == kind]
@@ -230,7 +255,7 @@ class Taxonomy(_Strict):
         return {kind: counts.get(kind, 0) for kind in KINDS}
 
     def export_records(self) -> list[dict[str, Any]]:
-        """The `tpm-match taxonomy export` format: other tools rely on these six keys."""
+        """The `tpm-match taxonomy export` format: other tools rely on these seven keys."""
         return [
             {
                 "id": c.id,
@@ -239,9 +264,76 @@ class Taxonomy(_Strict):
                 "category": c.category,
                 "aliases": list(c.aliases),
                 "source": c.source.model_dump(exclude_none=True),
+                "broader": list(c.broader),
             }
             for c in self.concepts
         ]
+
+
+def _broader_problems(concept: Concept, ids: set[str]) -> list[str]:
+    """Unknown or self-naming ids in one concept's `broader` list."""
+    where = f"concept {concept.id!r}, field 'broader'"
+    out = []
+    for other in concept.broader:
+        if other == concept.id:
+            out.append(f"{where}: names the concept itself; remove it")
+        elif other not in ids:
+            out.append(f"{where}: unknown concept id {other!r}")
+    return out
+
+
+def _closure(start: str, parents: Callable[[str], tuple[str, ...]]) -> tuple[str, ...]:
+    """Every id reachable from `start` through `parents`, nearest first, without `start`.
+
+    >>> _closure("a", {"a": ("b",), "b": ("c", "a"), "c": ()}.__getitem__)
+    ('b', 'c')
+    """
+    seen: dict[str, None] = {}
+    frontier = list(parents(start))
+    while frontier:
+        nxt: list[str] = []
+        for cid in frontier:
+            if cid != start and cid not in seen:
+                seen[cid] = None
+                nxt.extend(parents(cid))
+        frontier = nxt
+    return tuple(seen)
+
+
+def _cycle_problems(concepts: list[Concept]) -> list[str]:
+    """One problem per concept that is broader than itself through a chain of others.
+
+    >>> def c(cid, broader):
+    ...     return Concept(id=cid, name=cid, kind="skill", category="x",
+    ...                    source={"section": "s"}, broader=broader)
+    >>> _cycle_problems([c("skill.a", ["skill.b"]), c("skill.b", ["skill.a"])])[0]
+    "concept 'skill.a', field 'broader': a cycle (skill.a -> skill.b -> skill.a); remove one link"
+    """
+    parents = {c.id: tuple(c.broader) for c in concepts}
+    out = []
+    for concept in concepts:
+        path = _path_back(concept.id, parents)
+        if path:
+            chain = " -> ".join([concept.id, *path])
+            out.append(
+                f"concept {concept.id!r}, field 'broader': a cycle ({chain}); remove one link"
+            )
+    return out
+
+
+def _path_back(start: str, parents: dict[str, tuple[str, ...]]) -> list[str]:
+    """A chain of broader ids from `start` that comes back to it ([] when none does)."""
+    stack: list[tuple[str, list[str]]] = [(p, [p]) for p in parents.get(start, ())]
+    seen: set[str] = set()
+    while stack:
+        cid, path = stack.pop()
+        if cid == start:
+            return path
+        if cid in seen:
+            continue
+        seen.add(cid)
+        stack.extend((p, [*path, p]) for p in parents.get(cid, ()))
+    return []
 
 
 def _describe_location(raw: Any, loc: tuple[Any, ...]) -> str:

@@ -1,4 +1,7 @@
-"""HTML to clean text with block structure kept.
+"""Text helpers: folding text for comparison, and HTML to clean text with blocks kept.
+
+`fold` and `normalize_alias` are the one way the matcher compares words as a reader
+would (case, typographic quotes; then hyphens, slashes and runs of space).
 
 Section detection depends on headings and list items standing on their own lines, so
 block elements end a line, list items start one with "- ", and entities are unescaped.
@@ -24,6 +27,25 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "head", "titl
 _TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
 _SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u200b]+")
 _BLANKS_RE = re.compile(r"\n{2,}")
+_SEPARATORS_RE = re.compile(r"[\s\-_/]+")
+
+
+def fold(text: str) -> str:
+    """Fold case and typographic quotes so words compare as a reader would.
+
+    >>> fold("What You\u2019ll Need")
+    "what you'll need"
+    """
+    return text.replace("\u2019", "'").replace("\u2018", "'").casefold()
+
+
+def normalize_alias(text: str) -> str:
+    """`fold`, and hyphens, slashes and runs of space read as one space.
+
+    >>> normalize_alias("MS-Project") == normalize_alias("ms  project")
+    True
+    """
+    return _SEPARATORS_RE.sub(" ", fold(text)).strip()
 
 
 def looks_like_html(text: str) -> bool:

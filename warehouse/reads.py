@@ -86,6 +86,7 @@ def _requirements_by_posting(table: pa.Table) -> dict[str, list[Requirement]]:
             plain_values(col("start_offset")),
             plain_values(col("end_offset")),
             shared_values(col("years")),
+            shared_values(col("alt_group")),
         )
     )
     out: dict[str, list[Requirement]] = {}

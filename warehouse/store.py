@@ -7,6 +7,11 @@ open it. So a load never writes the file readers use: it copies the published fi
 fsyncs the directory. A reader holding the old file keeps reading the old inode; a load
 killed at any point leaves the published file untouched, and the next load replaces the
 stale staging file. One load at a time: a lock file (`NAME.lock`, flock) guards staging.
+
+The staging file is written in an explicit DuckDB storage format (`storage_version`), so
+older DuckDB builds (the CLI, BI tools) can read the published file. A copy in a newer
+format than that is rewritten into a fresh staging file (`COPY FROM DATABASE`): the next
+load migrates a published file written by a newer default.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +32,11 @@ from warehouse.reads import ReadMethods
 from warehouse.records import RunRecord, WarehouseError
 from warehouse.sqlfiles import latest_version, statement
 from warehouse.staging import Staging
+
+#: The oldest storage format the schema needs (lists, JSON, constraints: all DuckDB 1.0);
+#: files in it open in DuckDB 1.0 and later. `Settings.warehouse_storage_version` repeats it.
+DEFAULT_STORAGE_VERSION = "v1.0.0"
+_VERSION_RE = re.compile(r"^v(\d+)\.(\d+)\.(\d+)\+?$")
 
 
 class Reader(ReadMethods):
@@ -52,13 +63,36 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+def version_tuple(version: str) -> tuple[int, ...]:
+    """A storage version ('v1.1.0') or format tag ('v1.0.0+') as numbers, for comparing.
+
+    >>> version_tuple("v1.0.0+") < version_tuple("v1.1.0") < version_tuple("v2.0.0+")
+    True
+    """
+    found = _VERSION_RE.match(version)
+    if not found:
+        raise WarehouseError(
+            f"storage version {version!r}: expected vMAJOR.MINOR.PATCH, e.g. v1.0.0"
+        )
+    return tuple(int(part) for part in found.groups())
+
+
+def storage_format(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    """The storage format of attached database `name`, e.g. 'v1.0.0+' (None if not told)."""
+    row = con.execute(statement("database_storage_version"), {"name": name}).fetchone()
+    return row[0] if row and row[0] else None
+
+
 class Warehouse:
     """The DuckDB warehouse at `path` (no I/O until a method is called)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, storage_version: str = DEFAULT_STORAGE_VERSION) -> None:
         self.path = Path(path)
+        self.storage_version = storage_version
         self.staging_path = self.path.with_name(self.path.name + ".staging")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        # a copy of a published file in a newer storage format, while it is rewritten
+        self.rewrite_path = self.path.with_name(self.path.name + ".staging-source")
 
     def _wal(self, path: Path) -> Path:
         return path.with_name(path.name + ".wal")
@@ -81,6 +115,7 @@ class Warehouse:
     def _clear_staging(self) -> None:
         _remove(self.staging_path)
         _remove(self._wal(self.staging_path))
+        _remove(self.rewrite_path)
 
     @contextmanager
     def staging(self, run_id: str) -> Iterator[Staging]:
@@ -97,10 +132,8 @@ class Warehouse:
                     f"{self._wal(self.path)} exists: something wrote the published file "
                     "directly; open it once with `duckdb` (read-write) to checkpoint, then retry"
                 )
-            if self.path.exists():
-                shutil.copyfile(self.path, self.staging_path)
             try:
-                con = duckdb.connect(str(self.staging_path))
+                con = self._open_staging()
             except duckdb.Error as exc:
                 self._clear_staging()
                 raise WarehouseError(
@@ -117,6 +150,41 @@ class Warehouse:
                 if stage is None or not stage.published:
                     con.close()
                     self._clear_staging()
+
+    def _open_staging(self) -> duckdb.DuckDBPyConnection:
+        """A connection whose current database is the staging file, in `storage_version`.
+
+        The published file is copied byte for byte (DuckDB never opens it here, so no
+        reader's lock can stop a load). A copy in a format no newer than `storage_version`
+        is used as is (attaching raises an older one); a newer one is rewritten into a
+        fresh staging file.
+        """
+        wanted = version_tuple(self.storage_version)  # a clear error for a malformed setting
+        con = duckdb.connect()
+        try:
+            source: Path | None = None
+            if self.path.exists():
+                shutil.copyfile(self.path, self.staging_path)
+                con.execute(statement("attach_read_only"), {"path": str(self.staging_path)})
+                found = storage_format(con, "published")
+                con.execute(statement("detach_published"))
+                if found is None or version_tuple(found) > wanted:
+                    source = self.rewrite_path
+                    os.replace(self.staging_path, source)
+            con.execute(
+                statement("attach_staging"),
+                {"path": str(self.staging_path), "storage_version": self.storage_version},
+            )
+            if source is not None:
+                con.execute(statement("attach_read_only"), {"path": str(source)})
+                con.execute(statement("copy_published_to_staging"))
+                con.execute(statement("detach_published"))
+                _remove(source)
+            con.execute(statement("use_staging"))
+        except BaseException:
+            con.close()
+            raise
+        return con
 
     def _publish(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement("checkpoint"))

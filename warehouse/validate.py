@@ -10,7 +10,7 @@ A row with a missing key or a value of the wrong type is not loaded: it becomes 
 ...               description_text="d")
 >>> batch = postings_table([good, bad])
 >>> batch.table.num_rows, [r.reason for r in batch.rejected]
-(1, ["field 'id': missing (empty)"])
+(1, ["field 'id': String should have at least 1 character, got str ''"])
 """
 
 from __future__ import annotations
@@ -18,17 +18,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
 
 from matcher.models import Posting
-
-_REQUIRED_STR = ("id", "source", "company", "title", "url", "description_text", "content_hash")
-_OPTIONAL_STR = ("location", "employment_type", "salary_currency", "salary_period")
-_OPTIONAL_NUM = ("salary_min", "salary_max")
-_TIMESTAMPS = ("posted_at", "fetched_at")
+from matcher.wire import WireError, check
 
 POSTING_SCHEMA = pa.schema(
     [
@@ -60,10 +55,6 @@ REJECTED_SCHEMA = pa.schema(
         ("raw", pa.string()),
     ]
 )
-
-
-class RowError(ValueError):
-    """One field of one row is unusable; the message names the field."""
 
 
 @dataclass(slots=True)
@@ -118,181 +109,46 @@ def to_arrow(rows: list[tuple[Any, ...]], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def _str(row: Any, name: str, *, required: bool) -> str | None:
-    value = getattr(row, name, None)
-    if value is None:
-        if required:
-            raise RowError(f"field {name!r}: missing")
-        return None
-    if not isinstance(value, str):
-        raise RowError(f"field {name!r}: expected text, got {type(value).__name__} {value!r:.60}")
-    if required and name in ("id", "source", "content_hash") and not value.strip():
-        raise RowError(f"field {name!r}: missing (empty)")
-    return value
+def parse_timestamp(value: str | None) -> datetime | None:
+    """A checked ISO-8601 text as a naive UTC datetime; the warehouse stores UTC.
 
-
-def check_number(value: Any, name: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise RowError(
-            f"field {name!r}: expected a number, got {type(value).__name__} {value!r:.60}"
-        )
-    if value < 0:
-        raise RowError(f"field {name!r}: must not be negative, got {value!r}")
-    return float(value)
-
-
-def check_bool(value: Any, name: str) -> bool | None:
-    if value is None or isinstance(value, bool):
-        return value
-    raise RowError(f"field {name!r}: expected true/false, got {type(value).__name__} {value!r:.60}")
-
-
-def parse_timestamp(value: Any, name: str) -> datetime | None:
-    """An ISO-8601 text (or datetime) as a naive UTC datetime; the warehouse stores UTC.
-
-    >>> parse_timestamp("2026-11-25T10:00:00+01:00", "posted_at")
+    >>> parse_timestamp("2026-11-25T10:00:00+01:00")
     datetime.datetime(2026, 11, 25, 9, 0)
     """
     if value is None:
         return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.strip())
-        except ValueError:
-            raise RowError(
-                f"field {name!r}: {value!r:.60} is not an ISO-8601 date/time "
-                "(e.g. 2026-11-25T10:00:00Z)"
-            ) from None
-    if not isinstance(value, datetime):
-        raise RowError(f"field {name!r}: expected an ISO-8601 text, got {type(value).__name__}")
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
-    return value
+    stamp = datetime.fromisoformat(value.strip())
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(UTC).replace(tzinfo=None)
+    return stamp
 
 
-NUMBER = (int, float)
+def _posting_row(p: Posting) -> tuple[Any, ...]:
+    """A checked posting as a row in POSTING_SCHEMA order."""
+    values = {name: getattr(p, name) for name in _NAMES if name != "source_key"}
+    values["source_key"] = p.source_key
+    for name in ("posted_at", "fetched_at"):
+        values[name] = parse_timestamp(values[name])
+    return tuple(values[name] for name in _NAMES)
+
+
 _NAMES = POSTING_SCHEMA.names
 
 
-def _checked_posting_row(p: Any) -> dict[str, Any]:
-    """One posting's row, checked field by field: raise RowError naming the first bad one.
-
-    The row-by-row path; a plainly clean batch goes through `_columns_if_clean` instead.
-    """
-    row: dict[str, Any] = {}
-    for name in _REQUIRED_STR:
-        row[name] = _str(p, name, required=True)
-    for name in _OPTIONAL_STR:
-        row[name] = _str(p, name, required=False)
-    for name in _OPTIONAL_NUM:
-        row[name] = check_number(getattr(p, name, None), name)
-    for name in _TIMESTAMPS:
-        row[name] = parse_timestamp(getattr(p, name, None), name)
-    row["remote"] = check_bool(getattr(p, "remote", None), "remote")
-    row["source_key"] = ":".join(row["id"].split(":", 2)[:2])
-    return row
-
-
-_NONE = type(None)
-_STR = frozenset({str})
-_OPT_STR = frozenset({str, _NONE})
-_OPT_NUM = frozenset({int, float, _NONE})
-_OPT_BOOL = frozenset({bool, _NONE})
-
-
-def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
-    return set(map(type, values)) <= allowed
-
-
-def _timestamps(values: list[Any], name: str) -> list[datetime | None]:
-    """parse_timestamp of every value, parsing each distinct text once (raises RowError)."""
-    parsed: dict[str, datetime | None] = {}
-    out: list[datetime | None] = []
-    for value in values:
-        if type(value) is str:
-            stamp = parsed.get(value)
-            if stamp is None:
-                stamp = parsed[value] = parse_timestamp(value, name)
-            out.append(stamp)
-        else:
-            out.append(parse_timestamp(value, name))
-    return out
-
-
-def _columns_if_clean(postings: list[Posting]) -> pa.Table | None:
-    """The whole batch as columns when every row is plainly valid and every id is new.
-
-    The common night: checks run per column (types of all values at once) instead of per
-    row, and each distinct timestamp text is parsed once. Anything unusual (a bad field,
-    a repeated id, a subclass of str, a NaN) returns None and the row-by-row path, which
-    names the bad field, decides.
-    """
-    try:
-        columns = {name: list(map(attrgetter(name), postings)) for name in _POSTING_FIELDS}
-    except AttributeError:
-        return None
-    ids = columns["id"]
-    if len(set(ids)) != len(ids):
-        return None
-    for name in _REQUIRED_STR:
-        if not _types_within(columns[name], _STR):
-            return None
-    for name in ("id", "source", "content_hash"):
-        if not all(map(str.strip, columns[name])):
-            return None
-    for name in _OPTIONAL_STR:
-        if not _types_within(columns[name], _OPT_STR):
-            return None
-    for name in _OPTIONAL_NUM:
-        values = columns[name]
-        if not _types_within(values, _OPT_NUM) or not all(v >= 0 for v in values if v is not None):
-            return None
-        if int in set(map(type, values)):
-            columns[name] = [None if v is None else float(v) for v in values]
-    if not _types_within(columns["remote"], _OPT_BOOL):
-        return None
-    try:
-        for name in _TIMESTAMPS:
-            columns[name] = _timestamps(columns[name], name)
-    except RowError:
-        return None
-    columns["source_key"] = [":".join(pid.split(":", 2)[:2]) for pid in ids]
-    arrays = [pa.array(columns[f.name], type=f.type) for f in POSTING_SCHEMA]
-    return pa.Table.from_arrays(arrays, schema=POSTING_SCHEMA)
-
-
-_POSTING_FIELDS = (*_REQUIRED_STR, *_OPTIONAL_STR, *_OPTIONAL_NUM, *_TIMESTAMPS, "remote")
-
-
 def postings_table(postings: list[Posting]) -> Batch:
-    """Validate postings; a repeated id keeps its last row and rejects the earlier ones."""
-    clean = _columns_if_clean(postings)
-    if clean is not None:
-        return Batch(clean, [], [p.id for p in postings])
-    return rowwise_postings_table(postings)
-
-
-def rowwise_postings_table(postings: list[Posting]) -> Batch:
-    """postings_table row by row: names each bad row's field and handles repeated ids."""
+    """Check postings (`matcher.wire`); a repeated id keeps its last row, rejecting the earlier."""
     rows: dict[str, tuple[Any, ...]] = {}
     rejected: list[Rejected] = []
     seen: dict[str, None] = {}
-    for index, posting in enumerate(postings):
+    for posting in postings:
         raw_id = getattr(posting, "id", None)
         key = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
         if key is not None:
             seen[key] = None
         try:
-            checked = _checked_posting_row(posting)
-            row = tuple(checked[name] for name in _NAMES)
-        except RowError as exc:
-            rejected.append(Rejected("postings", key, f"{exc}", to_json(posting)))
-            continue
-        except Exception as exc:  # anything else about a row is still that row's problem
-            reason = f"row {index}: unusable ({type(exc).__name__}: {exc})"
-            rejected.append(Rejected("postings", key, reason, to_json(posting)))
+            row = _posting_row(check(posting))
+        except WireError as exc:
+            rejected.append(Rejected("postings", key, str(exc), to_json(posting)))
             continue
         if row[0] in rows:
             reason = "id repeated in the same batch; the later row was loaded"

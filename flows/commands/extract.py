@@ -13,13 +13,16 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import Annotated, TextIO
 
 import typer
 
 from flows.commands.common import err_console, fail, settings_of
 from matcher.extract import Extractor
+from matcher.models import TextToExtract
 from matcher.taxonomy import TaxonomyError, load_taxonomy
+from matcher.wire import WireError, dump
+from matcher.wire import parse_line as parse_wire_line
 
 #: Fields that may hold the posting's text, in order of preference.
 TEXT_FIELDS: tuple[str, ...] = ("description", "description_html", "description_text")
@@ -36,25 +39,12 @@ def parse_line(line: str) -> tuple[str, str, str | None]:
     ('a', 'Jira', 'TPM')
     """
     try:
-        obj: Any = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise LineError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
-    if not isinstance(obj, dict):
-        raise LineError(f"expected a JSON object, got {type(obj).__name__}")
-    posting_id = obj.get("id")
-    if not isinstance(posting_id, str) or not posting_id.strip():
-        raise LineError("field 'id' is missing or not a non-empty string")
-    title = obj.get("title")
-    if title is not None and not isinstance(title, str):
-        raise LineError("field 'title' must be a string")
-    for name in TEXT_FIELDS:
-        value = obj.get(name)
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str):
-            raise LineError(f"field {name!r} must be a string")
-        return posting_id, value, title
-    raise LineError(f"no text: give one of {', '.join(repr(f) for f in TEXT_FIELDS)}")
+        item = parse_wire_line(TextToExtract, line)
+    except WireError as exc:
+        raise LineError(str(exc)) from None
+    if item.text is None:
+        raise LineError(f"no text: give one of {', '.join(repr(f) for f in TEXT_FIELDS)}")
+    return item.id, item.text, item.title
 
 
 def read_items(lines: Iterable[str], rejected: list[int]) -> Iterator[tuple[str, str, str | None]]:
@@ -108,7 +98,7 @@ def register(app: typer.Typer) -> None:
                 n_process=n_process or settings.extract_n_process,
             )
             for extraction in results:
-                sys.stdout.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.write(json.dumps(dump(extraction), ensure_ascii=False) + "\n")
             sys.stdout.flush()
         finally:
             if source is not sys.stdin:

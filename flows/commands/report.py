@@ -13,13 +13,9 @@ from typing import Annotated
 import typer
 
 from flows.commands.common import err_console, fail, settings_of
+from matcher.report import FORMATS
 
-
-class Format(StrEnum):
-    text = "text"
-    md = "md"
-    html = "html"
-    json = "json"
+Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 def register(app: typer.Typer) -> None:

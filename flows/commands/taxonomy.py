@@ -38,7 +38,8 @@ def check(
         table.add_row(kind, str(count), str(ext))
     out_console.print(table)
     out_console.print(
-        f"role titles: {len(taxonomy.role_titles)}; hash {taxonomy.content_hash[:12]}"
+        f"role titles: {len(taxonomy.role_titles)}; broader relations: "
+        f"{taxonomy.broader_count}; hash {taxonomy.content_hash[:12]}"
     )
 
 
@@ -47,7 +48,10 @@ def export(
     ctx: typer.Context,
     path: Annotated[Path | None, typer.Argument(help="taxonomy YAML (default: settings)")] = None,
 ) -> None:
-    """Print every entry as one JSON array (keys: id, name, kind, category, aliases, source)."""
+    """Print every entry as one JSON array.
+
+    Keys: id, name, kind, category, aliases, source, broader.
+    """
     taxonomy = _load(ctx, path)
     typer.echo(json.dumps(taxonomy.export_records(), ensure_ascii=False, indent=2))
 

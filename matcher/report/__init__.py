@@ -21,6 +21,10 @@ FORMATS: dict[str, Callable[[Report], str]] = {
 }
 
 
+#: The file suffix of each format (the report formats are the keys of FORMATS).
+SUFFIXES: dict[str, str] = {"text": ".txt", "md": ".md", "html": ".html", "json": ".json"}
+
+
 def render(report: Report, fmt: str) -> str:
     """Render `report` in one of FORMATS (text, md, html, json)."""
     try:
@@ -32,4 +36,4 @@ def render(report: Report, fmt: str) -> str:
     return renderer(report)
 
 
-__all__ = ["FORMATS", "Report", "build_report", "render", "report_to_dict"]
+__all__ = ["FORMATS", "SUFFIXES", "Report", "build_report", "render", "report_to_dict"]

@@ -14,6 +14,7 @@ from flows.cli import app
 from tests.crawlers.conftest import FAST
 
 
+@pytest.mark.slow
 def test_a_failing_source_does_not_stop_the_others_results_in_input_order(
     tmp_path: Path,
 ) -> None:

@@ -27,6 +27,7 @@ GOOD = [
     {"id": "a", "title": "Senior TPM", "description": "Requirements\n- 5+ years with Jira"},
     {"id": "b", "description_html": "<h3>Nice to have</h3><ul><li>PMP</li></ul>"},
     {"id": "c", "title": None, "description_text": "Scrum Master certification required"},
+    {"id": "d", "description": "Requirements\n- PMP or PgMP certification\n- Jira"},
 ]
 
 
@@ -36,14 +37,25 @@ def test_one_line_per_posting_in_input_order_with_the_contract_keys(tmp_path: Pa
     result = runner.invoke(app, ["extract", str(path), "--batch-size", "1"])
     assert result.exit_code == 0, result.output
     out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o["id"] for o in out] == ["a", "b", "c"]
+    assert [o["id"] for o in out] == ["a", "b", "c", "d"]
     assert set(out[0]) == {"id", "requirements", "min_years_experience", "degree", "level"}
     (jira,) = out[0]["requirements"]
-    assert set(jira) == {"id", "name", "kind", "required", "evidence", "start", "end", "years"}
-    assert (jira["id"], jira["required"], jira["years"]) == ("tool.jira", True, 5)
+    keys = {"id", "name", "kind", "required", "evidence", "start", "end", "years", "group"}
+    assert set(jira) == keys
+    assert (jira["id"], jira["required"], jira["years"], jira["group"]) == (
+        "tool.jira",
+        True,
+        5,
+        None,
+    )
     assert out[0]["min_years_experience"] == 5 and out[0]["level"] == "level.senior_tpm"
     assert out[1]["requirements"][0]["required"] is False
     assert out[2]["requirements"][0]["id"] == "credential.csm"
+    assert [(r["id"], r["group"]) for r in out[3]["requirements"]] == [
+        ("credential.pmp", 1),
+        ("credential.pgmp", 1),
+        ("tool.jira", None),
+    ]
 
 
 def test_malformed_lines_are_reported_skipped_and_fail_the_run() -> None:
@@ -53,7 +65,7 @@ def test_malformed_lines_are_reported_skipped_and_fail_the_run() -> None:
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["a", "b"]
     assert "line 2: not valid JSON" in result.stderr
     assert "line 3: expected a JSON object" in result.stderr
-    assert "line 4: field 'id' is missing" in result.stderr
+    assert "line 4: field 'id': missing" in result.stderr
     assert "line 5: no text" in result.stderr
     assert "line 6" not in result.stderr  # a blank line is not an error
 

@@ -11,11 +11,12 @@ from flows.cli import app
 runner = CliRunner()
 
 
-def test_check_prints_counts_per_kind(taxonomy_path):
+def test_check_prints_counts_per_kind(taxonomy_path, taxonomy):
     result = runner.invoke(app, ["taxonomy", "check", str(taxonomy_path)])
     assert result.exit_code == 0, result.output
     for kind in ("skill", "method", "tool", "credential", "degree", "domain", "level"):
         assert kind in result.output
+    assert f"broader relations: {taxonomy.broader_count}" in result.output
 
 
 def test_export_prints_one_json_array_with_the_contract_keys(taxonomy_path, taxonomy):
@@ -23,7 +24,10 @@ def test_export_prints_one_json_array_with_the_contract_keys(taxonomy_path, taxo
     assert result.exit_code == 0
     records = json.loads(result.stdout)
     assert len(records) == len(taxonomy.concepts)
-    assert all(set(r) == {"id", "name", "kind", "category", "aliases", "source"} for r in records)
+    keys = {"id", "name", "kind", "category", "aliases", "source", "broader"}
+    assert all(set(r) == keys for r in records)
+    scrum = next(r for r in records if r["id"] == "method.scrum")
+    assert scrum["broader"] == ["method.agile"]
 
 
 def test_check_of_a_broken_file_exits_non_zero_with_the_entry(tmp_path):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from flows.runtime import configure_prefect, local_run_settings
 from flows.settings import Settings
 
@@ -22,6 +24,7 @@ def test_configure_prefect_keeps_what_the_user_exported(tmp_path: Path) -> None:
     assert "PREFECT_HOME" not in served
 
 
+@pytest.mark.slow  # runs a Prefect flow against a temporary server
 def test_heartbeats_are_off_only_against_the_temporary_server(tmp_path: Path) -> None:
     from prefect import flow
     from prefect.settings import get_current_settings

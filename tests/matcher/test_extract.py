@@ -275,6 +275,7 @@ def test_extract_many_keeps_input_order(ex: Extractor) -> None:
     assert out == [ex.extract(pid, text, title) for pid, text, title in items]
 
 
+@pytest.mark.slow  # spawns two worker processes
 def test_extract_many_with_two_processes(ex: Extractor) -> None:
     # "agents" lemmatises to "agent", one of spaCy's symbols: workers must serialise it.
     items = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from matcher.guidance import build_guidance
-from matcher.profile import level_for
+from matcher.levels import level_for
 from matcher.taxonomy import Taxonomy
 from tests.matcher.scoring_fixtures import candidate, posting
 

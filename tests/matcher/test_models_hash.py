@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from matcher.models import CONTENT_FIELDS, Posting, content_hash
+from matcher.wire import WireError
 
 
 def _reference_hash(values: dict[str, Any]) -> str:
@@ -111,6 +112,6 @@ def test_from_dict_on_a_subclass_uses_its_own_fields() -> None:
     assert {f.name for f in fields(Tagged)} >= {"tag"}
 
 
-def test_from_dict_missing_a_required_key_raises_type_error() -> None:
-    with pytest.raises(TypeError):
+def test_from_dict_missing_a_required_key_names_it() -> None:
+    with pytest.raises(WireError, match="field 'title': missing"):
         Posting.from_dict({k: v for k, v in BASE.items() if k != "title"})

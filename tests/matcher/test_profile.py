@@ -12,7 +12,6 @@ from matcher.profile import (
     ProfileError,
     build_facts,
     candidate_id_for,
-    level_for,
     load_profile,
     parse_profile,
     read_resume,
@@ -20,11 +19,6 @@ from matcher.profile import (
 from matcher.taxonomy import Taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def normalizer(taxonomy: Taxonomy) -> Normalizer:
-    return Normalizer(taxonomy)
 
 
 def _error(raw: object) -> str:
@@ -102,13 +96,6 @@ def test_candidate_id_is_stable() -> None:
     assert candidate_id_for("Ada Lovelace", None) == candidate_id_for("  ada   LOVELACE", None)
     assert candidate_id_for("Ada", "a@x.org") != candidate_id_for("Ada", "b@x.org")
     assert candidate_id_for("Ada Lovelace", "a@x.org").startswith("ada-lovelace-")
-
-
-def test_level_from_title_then_years(taxonomy: Taxonomy, normalizer: Normalizer) -> None:
-    assert level_for(taxonomy, "Senior TPM", 2, normalizer) == ("level.senior_tpm", "title")
-    assert level_for(taxonomy, "Chief Llama", 4, normalizer) == ("level.tpm", "years")
-    assert level_for(taxonomy, None, 12) == ("level.program_director", "years")
-    assert level_for(taxonomy, None, None) == (None, "none")
 
 
 def _pdf(text: str) -> bytes:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.evaluation import (
+from evaluation.metrics import (
     SCORED_KINDS,
     TARGETS,
     LabelledPosting,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -187,25 +186,6 @@ def test_same_inputs_same_score(taxonomy: Taxonomy, config) -> None:
     c = candidate(concepts={"tool.jira": 1.0}, total_years=4, location="Austin, TX")
     first = score_pair(c, p, e, taxonomy, config)
     assert all(score_pair(c, p, e, taxonomy, config) == first for _ in range(5))
-
-
-def test_no_concept_names_in_scoring_code(taxonomy: Taxonomy) -> None:
-    sources = [
-        ROOT / "matcher" / f
-        for f in (
-            "scoring.py",
-            "scoring_matrix.py",
-            "scoring_prep.py",
-            "scoring_config.py",
-            "gaps.py",
-            "guidance.py",
-            "profile.py",
-        )
-    ]
-    sources += sorted((ROOT / "matcher" / "report").glob("*.py"))
-    text = "\n".join(s.read_text(encoding="utf-8") for s in sources)
-    found = [c.id for c in taxonomy.concepts if re.search(rf"\b{re.escape(c.id)}\b", text)]
-    assert found == []
 
 
 @pytest.mark.parametrize(

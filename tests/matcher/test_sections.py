@@ -91,11 +91,17 @@ def test_sentence_cues(cues: Cues, sentence: str, concept: str, kind: str | None
     assert cue_for(sentence_cues(sentence, cues), start, start + len(concept)) == kind
 
 
-def test_bad_cue_file_names_the_file_and_key(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("headings:\n  required: requirements\n", r"cues\.yaml: key 'required' must be a list"),
+        ("headings:\n  mandatory: [x]\n", "key 'headings' must map"),
+        ("alternatives:\n  or_joiners: or\n", r"cues\.yaml \(alternatives\): key 'or_joiners'"),
+        ("alternatives: [or]\n", "key 'alternatives' must map"),
+    ],
+)
+def test_bad_cue_file_names_the_file_and_key(tmp_path, yaml_text: str, message: str) -> None:
     path = tmp_path / "cues.yaml"
-    path.write_text("headings:\n  required: requirements\n", encoding="utf-8")
-    with pytest.raises(CuesError, match=r"cues\.yaml: key 'required' must be a list"):
-        load_cues(path)
-    path.write_text("headings:\n  mandatory: [x]\n", encoding="utf-8")
-    with pytest.raises(CuesError, match="key 'headings' must map"):
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(CuesError, match=message):
         load_cues(path)

@@ -119,7 +119,7 @@ ARTICLE_CHECKLIST: list[tuple[str, str]] = [
     ("master's in project management", "degree"),
     ("associate degree", "degree"),
     # domains
-    ("cloud computing", "domain"),
+    ("cloud computing", "skill"),  # one concept with "cloud environments"
     ("cybersecurity", "domain"),
     ("financial services", "domain"),
     ("fintech", "domain"),
@@ -217,6 +217,39 @@ def test_ambiguity_rules_are_declared_in_data(taxonomy):
     assert "master" in taxonomy.by_id["method.scrum"].ambiguity.not_followed_by
 
 
+def test_broader_relations_and_their_closure(taxonomy):
+    assert taxonomy.broader_of("method.scrum") == ("method.agile",)
+    assert taxonomy.broader_of("method.agile") == ()
+    assert taxonomy.broader_of("tool.nope") == ()
+    assert taxonomy.ancestors("credential.csm") == ("method.scrum", "method.agile")
+    assert "skill.project_management" in taxonomy.ancestors("credential.pgmp")
+    for cid in ("tool.aws", "tool.azure", "tool.gcp"):
+        assert taxonomy.ancestors(cid) == ("skill.cloud_environments",)
+    for cid in ("jira", "asana", "trello", "microsoft_project", "smartsheet", "monday"):
+        assert taxonomy.broader_of(f"tool.{cid}") == ("tool.project_management_software",)
+    for cid in ("method.scrum", "method.kanban", "method.safe", "method.lean"):
+        assert "method.agile" in taxonomy.ancestors(cid)
+    for cid in ("credential.pmp", "credential.pgmp", "credential.capm"):
+        assert "skill.project_management" in taxonomy.ancestors(cid)
+    assert taxonomy.broader_count == sum(len(c.broader) for c in taxonomy.concepts) > 30
+    record = next(r for r in taxonomy.export_records() if r["id"] == "credential.psm")
+    assert record["broader"] == ["method.scrum"]
+
+
+def test_every_broader_relation_gives_its_reason_in_a_comment(taxonomy_path):
+    lines = taxonomy_path.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.strip().startswith("broader:"):
+            assert lines[i - 1].strip().startswith("# broader: "), f"line {i + 1}: no reason"
+
+
+def test_near_duplicate_cloud_concepts_are_one(taxonomy):
+    cloud = {
+        taxonomy.alias_index[normalize_alias(p)] for p in ("cloud computing", "cloud environments")
+    }
+    assert cloud == {"skill.cloud_environments"}
+
+
 def test_content_hash_changes_with_the_file(tmp_path, taxonomy_path, taxonomy):
     copy_path = tmp_path / "t.yaml"
     copy_path.write_text(taxonomy_path.read_text() + "\n# edited\n")
@@ -290,3 +323,28 @@ def test_unreadable_and_invalid_yaml_files(tmp_path):
     bad.write_text("concepts: [\n")
     with pytest.raises(TaxonomyError, match="not valid YAML"):
         load_taxonomy(bad)
+
+
+def _with_broader(raw: dict, concept_id: str, broader: list[str]) -> dict:
+    broken = copy.deepcopy(raw)
+    next(c for c in broken["concepts"] if c["id"] == concept_id)["broader"] = broader
+    return broken
+
+
+def test_broader_unknown_id_names_entry_and_field(raw):
+    message = _error(_with_broader(raw, "method.kanban", ["method.agil"]))
+    assert "concept 'method.kanban', field 'broader': unknown concept id 'method.agil'" in message
+
+
+def test_broader_naming_itself_is_an_error(raw):
+    message = _error(_with_broader(raw, "method.kanban", ["method.kanban"]))
+    assert "concept 'method.kanban', field 'broader': names the concept itself" in message
+
+
+def test_broader_cycle_names_the_chain(raw):
+    broken = _with_broader(raw, "method.agile", ["credential.csm"])
+    message = _error(broken)
+    assert (
+        "concept 'method.agile', field 'broader': a cycle "
+        "(method.agile -> credential.csm -> method.scrum -> method.agile)"
+    ) in message

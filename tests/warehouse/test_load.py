@@ -166,6 +166,30 @@ def test_extractions_replace_requirements_and_unknown_ids_are_rejected(wh, taxon
     assert "no posting with this id" in reasons["lever:acme:nope"]
 
 
+def test_alternative_groups_load_into_alt_group_and_a_bad_group_is_rejected(wh, taxonomy):
+    postings = [make_posting("lever:acme", i) for i in range(2)]
+
+    def req(cid: str, group: object) -> Requirement:
+        return Requirement(cid, cid, cid.split(".")[0], True, "PMP or PgMP", 0, 3, None, group)
+
+    good = Extraction(postings[0].id, [req("credential.pmp", 1), req("credential.pgmp", 1)])
+    good.requirements.append(req("tool.jira", None))
+    bad = Extraction(postings[1].id, [req("credential.pmp", 0)])
+    with wh.staging("r1") as st:
+        st.load_concepts(taxonomy)
+        st.load_postings(postings, crawled_ok={"lever:acme": True}, seen_at=DAY1)
+        assert st.load_extractions([good, bad]) == 1
+        st.publish()
+    rows = _rows(
+        wh,
+        "SELECT concept_id, alt_group FROM v_posting_requirements",
+    )
+    assert sorted(rows) == [("credential.pgmp", 1), ("credential.pmp", 1), ("tool.jira", None)]
+    reasons = dict(_rows(wh, "SELECT record_key, reason FROM rejected_rows"))
+    assert list(reasons) == [postings[1].id]
+    assert "'requirements[0].group'" in reasons[postings[1].id]
+
+
 def test_duplicates_hide_from_open_postings_but_keep_their_urls(wh):
     a = make_posting("lever:acme", 1)
     b = make_posting("greenhouse:acme", 7)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import duckdb
 import pytest
 
 from tests.warehouse.conftest import DAY2, make_posting
 from warehouse import Warehouse, WarehouseError
 from warehouse.migrate import apply_migrations, schema_version
+from warehouse.records import RunStatus
 from warehouse.sqlfiles import latest_version, migrations
 
 
@@ -57,3 +60,20 @@ def test_a_newer_file_than_the_code_is_refused(wh):
     with pytest.raises(WarehouseError, match="upgrade tpm-match"), wh.staging("x"):
         pass
     assert not wh.staging_path.exists()
+
+
+def test_the_runs_table_accepts_exactly_the_python_run_statuses(tmp_path) -> None:
+    """The SQL CHECK (a migration, never edited) and `RunStatus` name the same statuses."""
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    try:
+        apply_migrations(con)
+        insert = (
+            "INSERT INTO runs (run_id, started_at, status, stage_counts, source_counts,"
+            " source_errors) VALUES (?, TIMESTAMP '2026-01-01', ?, '{}', '{}', '{}')"
+        )
+        for status in get_args(RunStatus):
+            con.execute(insert, [f"r-{status}", status])
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(insert, ["r-other", "cancelled"])
+    finally:
+        con.close()

@@ -13,6 +13,7 @@ SELECT
     r.evidence,
     r.start_offset,
     r.end_offset,
+    r.alt_group,
     (p.closed_at IS NULL AND p.duplicate_of IS NULL) AS is_open
 FROM posting_requirements AS r
 JOIN postings AS p ON p.id = r.posting_id

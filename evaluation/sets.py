@@ -35,7 +35,7 @@ team names ("DevOps & Infrastructure Engineer"). Once read, this set is tuning d
 Held-out 2 (`tests/data/heldout2_labels.jsonl`) is a second such measurement: 20 Google
 "Program Manager" / "Project Manager" rows of `job_skills.csv` (TPM_INDEX title-PM rows with
 technical content; none of the 13 "Technical Program Manager" rows, no duplicated row). Its
-lines have the Google format, so `matcher.evaluation.load_google_tpm` loads them. Labelled
+lines have the Google format, so `evaluation.metrics.load_google_tpm` loads them. Labelled
 by the guide before the extractor was run on them; judgements the guide does not spell out:
 "X teams" and lists of functions ("Engineering, Product Management, QA") are team names;
 a product named as part of the job ("Google Cloud security solutions") is labelled; bare
@@ -63,7 +63,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from matcher.evaluation import (
+from crawlers.spiders.lever import lever_html
+from evaluation.metrics import (
     LabelError,
     LabelledPosting,
     PostingLabel,
@@ -196,28 +197,7 @@ class _Sources:
                 f"{where}: Lever posting {record} is titled {posting.get('text')!r}, "
                 f"the label says {title!r}"
             )
-        return lever_posting_html(posting)
-
-
-def lever_posting_html(posting: dict[str, Any]) -> str:
-    """A Lever posting's HTML as the Lever spider builds it: description, lists, additional.
-
-    >>> lever_posting_html({"description": "<p>Intro</p>",
-    ...     "lists": [{"text": "You have", "content": "<li>Jira</li>"}], "additional": ""})
-    '<p>Intro</p>\\n<h3>You have</h3>\\n<ul><li>Jira</li></ul>'
-    """
-    parts = [str(posting.get("description") or "")]
-    for block in posting.get("lists") or []:
-        if not isinstance(block, dict):
-            continue
-        heading = str(block.get("text") or "")
-        if heading:
-            parts.append(f"<h3>{html.escape(heading)}</h3>")
-        content = str(block.get("content") or "")
-        if content:
-            parts.append(content if content.lstrip().startswith("<ul") else f"<ul>{content}</ul>")
-    parts.append(str(posting.get("additional") or ""))
-    return "\n".join(p for p in parts if p)
+        return lever_html(posting)
 
 
 def _index(data_dir: Path) -> dict[tuple[str, str, str], str]:

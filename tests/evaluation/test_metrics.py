@@ -1,4 +1,4 @@
-"""The metric code of matcher.evaluation, on hand-made extractions with exact numbers."""
+"""The metric code of evaluation.metrics, on hand-made extractions with exact numbers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from matcher.evaluation import (
+from evaluation.metrics import (
     SCORED_KINDS,
     ConceptLabel,
     DegreeLabel,
@@ -20,7 +20,7 @@ from matcher.evaluation import (
     load_postings,
     parse_label,
 )
-from matcher.evaluation_sets import load_real_tpm, real_posting_id
+from evaluation.sets import load_real_tpm, real_posting_id
 from matcher.models import Degree, Extraction, Requirement
 from matcher.taxonomy import Taxonomy
 

@@ -1,0 +1,2 @@
+-- Version 12 is the scoring branch's migration (issue #11 part B); this placeholder only
+-- keeps the numbers without gaps on this branch. Drop it when that migration is merged.
