@@ -33,7 +33,10 @@ from twisted.python.failure import Failure
 from crawlers.crawl_cache import CrawlCache, raw_digest
 from crawlers.normalise import unescape_markup
 from crawlers.outcomes import record_error, record_rejection
+from crawlers.pipelines.title_filter import count_dropped, filter_enabled, title_matcher
+from crawlers.titles import TitleMatcher
 from matcher.models import Posting
+from matcher.text import tidy_text
 
 _TRUE = {"1", "true", "yes", "on"}
 _HEADING_RE = re.compile(r"\s*<h[1-6][\s>]", re.I)
@@ -118,6 +121,10 @@ class BoardSpider(scrapy.Spider):
     extra_args: ClassVar[tuple[str, ...]] = ()
     #: The default API host; `{company}`-style fields are filled from the arguments.
     default_api_base: ClassVar[str] = ""
+    #: True for spiders that fetch one detail per listed posting: they skip the details
+    #: of listings the title filter would drop (`wanted`).
+    fetches_details: ClassVar[bool] = False
+    title_matcher: TitleMatcher | None = None
 
     def __init__(
         self,
@@ -138,8 +145,19 @@ class BoardSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+        if spider.fetches_details and not spider.all_titles and filter_enabled(crawler.settings):
+            spider.title_matcher = title_matcher(crawler.settings)
         spider.configure(crawler.settings)
         return spider
+
+    def wanted(self, title: object) -> bool:
+        """False when the title filter would drop a listing with this title (counted as
+        dropped): its detail is not fetched. A listing without a title is fetched."""
+        text = tidy_text(html.unescape(as_text(title)))
+        if self.title_matcher is None or not text or self.title_matcher.match(text):
+            return True
+        count_dropped(self.crawler.stats, text)
+        return False
 
     def from_raw(self, raw: Any, build: Callable[[Any], Posting]) -> Posting:
         """`build(raw)`, or last night's normalised posting when `raw` is byte-identical.

@@ -6,7 +6,8 @@ The list, `GET {api_base}/v1/companies/{company}/postings?offset=N&limit=M`, ans
 listed posting's detail, `GET {api_base}/v1/companies/{company}/postings/{id}`, holds
 the text in `jobAd.sections`: the job description, qualifications and additional
 information make the description (the company description is left out: it is the same
-on every posting).
+on every posting). Listings whose title the TPM title filter would drop are counted
+as dropped and their details are not fetched (`BoardSpider.wanted`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class SmartRecruitersSpider(BoardSpider):
     source_type = "smartrecruiters"
     board_arg = "company"
     default_api_base = "https://api.smartrecruiters.com"
+    fetches_details = True
 
     def __init__(self, *args: Any, company: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +112,8 @@ class SmartRecruitersSpider(BoardSpider):
                 continue
             self.seen_ids.add(posting_id)
             new += 1
+            if not self.wanted(entry.get("name")):
+                continue
             yield scrapy.Request(
                 f"{self.postings_url}/{quote(posting_id)}",
                 callback=self.parse_detail,

@@ -4,7 +4,8 @@ The list, `POST {api_base}/api/v3/accounts/{account}/jobs` with a JSON search bo
 answers `{"total", "results": [...], "nextPage"}`; the next page is the same POST with
 `"token": nextPage`, until there is no `nextPage`. Each job's detail,
 `GET {api_base}/api/v2/accounts/{account}/jobs/{shortcode}`, holds the `description`,
-`requirements` and `benefits` HTML, which make the text.
+`requirements` and `benefits` HTML, which make the text. Jobs whose title the TPM title
+filter would drop are counted as dropped and their details are not fetched.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class WorkableSpider(BoardSpider):
     source_type = "workable"
     board_arg = "account"
     default_api_base = "https://apply.workable.com"
+    fetches_details = True
 
     def __init__(self, *args: Any, account: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,6 +95,8 @@ class WorkableSpider(BoardSpider):
             if shortcode in self.seen:
                 continue
             self.seen.add(shortcode)
+            if not self.wanted(job.get("title")):
+                continue
             yield scrapy.Request(
                 f"{self.api_base}/api/v2/accounts/{quote(self.board)}/jobs/{quote(shortcode)}",
                 callback=self.parse_detail,

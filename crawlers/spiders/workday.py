@@ -8,6 +8,8 @@ sure to carry `total`, so paging goes on until `total` or a short or empty page.
 listing's detail, `GET {api_base}/wday/cxs/{tenant}/{site}{externalPath}`, answers
 `{"jobPostingInfo": {"jobReqId", "title", "jobDescription" (HTML), "location",
 "timeType", "startDate", "externalUrl", "remoteType", ...}, "hiringOrganization": {...}}`.
+Listings whose title the TPM title filter would drop are counted as dropped and their
+details are not fetched (a big tenant lists thousands of jobs).
 
 A board needs three fields: `tenant`, `site` and `host` (all three are in a career
 site's address: `https://{host}/{site}` and the API path); its key is `workday:tenant/site`.
@@ -35,6 +37,7 @@ class WorkdaySpider(BoardSpider):
     board_arg = "tenant"
     extra_args = ("site", "host")
     default_api_base = "https://{host}"
+    fetches_details = True
 
     def __init__(
         self,
@@ -104,6 +107,8 @@ class WorkdaySpider(BoardSpider):
             if path in self.seen:
                 continue
             self.seen.add(path)
+            if not self.wanted(listing.get("title")):
+                continue
             yield scrapy.Request(
                 f"{self.cxs_base}{path}",
                 callback=self.parse_detail,

@@ -117,13 +117,15 @@ def serve_workable(server: HTTPServer) -> None:
 
 def serve_workday(server: HTTPServer) -> None:
     """Pages of 2 with `total` on the first only; a listing without externalPath; a
-    malformed detail; a detail without jobPostingInfo."""
+    malformed detail; a detail without jobPostingInfo; a non-TPM listing."""
     listings = [
         {"title": TPM, "externalPath": "/job/Remote/TPM_R1"},
         {"title": "No path"},
         {"title": "Technical Project Manager", "externalPath": "/job/Austin/TPjM_R2"},
         {"title": "Scrum Master", "externalPath": "/job/Austin/SM_R3"},
         {"title": "Head of Technical Programs", "externalPath": "/job/Remote/Head_R4"},
+        # not a TPM title: its detail is never requested (it is not served: a 404)
+        {"title": "Field Service Technician", "externalPath": "/job/Austin/FST_R5"},
     ]
 
     def page(request: Request) -> Response:
@@ -356,4 +358,7 @@ def test_workday_pages_past_a_zero_total_and_rejects_bad_details(
     assert "#2: not a job listing with an externalPath" in reasons
     assert "Workday job /job/Austin/TPjM_R2: not valid JSON" in reasons
     assert "job /job/Austin/SM_R3: no jobPostingInfo object" in reasons
-    assert r.requests == 1 + 3 + 4  # robots.txt, pages of 2, 2 and 1, four details
+    assert r.requests == 1 + 3 + 4  # robots.txt, three pages of 2, four details
+    assert r.dropped_by_filter == 1 and r.stats["tpm/filtered_titles"] == [
+        "Field Service Technician"
+    ]
