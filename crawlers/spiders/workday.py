@@ -25,7 +25,7 @@ import scrapy
 from scrapy.http import JsonRequest, Response
 
 from crawlers.normalise import remote_from_text
-from crawlers.spiders.base import BoardSpider, as_text
+from crawlers.spiders.base import BoardSpider, as_text, display_name
 from matcher.models import Posting
 
 
@@ -145,7 +145,9 @@ class WorkdaySpider(BoardSpider):
             title=info.get("title") or listing.get("title"),
             url=url,
             description_html=as_text(info.get("jobDescription")) or None,
-            company=as_text(org.get("name")) if isinstance(org, dict) else None,
+            company=(as_text(org.get("name")) if isinstance(org, dict) else "")
+            or self.company_name
+            or display_name(self.tenant),
             location=location or None,
             remote=remote_from_text(remote_type or None),
             employment_type=as_text(info.get("timeType")) or None,

@@ -352,6 +352,7 @@ def test_workday_pages_past_a_zero_total_and_rejects_bad_details(
     assert sorted(postings) == ["workday:gaps/Careers:R1", "workday:gaps/Careers:R4"]
     assert postings["workday:gaps/Careers:R1"]["remote"] is True
     head = postings["workday:gaps/Careers:R4"]  # a leadership title kept by the filter
+    assert head["company"] == "Gaps"  # no hiringOrganization: from the tenant
     assert head["posted_at"] == "2026-10-03"
     assert head["url"] == "https://x.wd1.myworkdayjobs.com/Careers/job/Remote/Head_R4"
     reasons = " | ".join(r.rejected)
