@@ -14,10 +14,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect.task_runners import TaskRunner
-from prefect.utilities.annotations import quote
+from prefect.utilities.annotations import quote as prefect_quote
 
 from crawlers.runner import CrawlResult
 from crawlers.sources import Source
@@ -35,6 +35,24 @@ from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
 from matcher.scoring.topk import Scored, StoredMatch, context_hash, merge_partitions
 from matcher.taxonomy import Taxonomy
+
+T = TypeVar("T")
+
+
+class PicklableQuote(prefect_quote[T]):
+    """Prefect's `quote` (the task gets the value; Prefect does not walk it for futures)
+    that also survives pickling to a Dask worker: prefect 3.8.8's annotations, tuples
+    built from one value, come back from pickle wrapping a tuple of it.
+
+    >>> import pickle
+    >>> pickle.loads(pickle.dumps(PicklableQuote([1, 2]))).unquote()
+    [1, 2]
+    """
+
+    __slots__ = ()
+
+    def __getnewargs__(self) -> tuple[T]:  # type: ignore[override]
+        return (self[0],)
 
 
 def crawl_partitions(
@@ -56,7 +74,7 @@ def crawl_partitions(
             crawl_partition_task,
             {
                 "settings": settings,
-                "sources": quote(list(part)),
+                "sources": PicklableQuote(list(part)),
                 "taxonomy_yaml": taxonomy_yaml,
                 "alone": alone,
             },
@@ -98,8 +116,8 @@ def extract_fresh(
         runner.submit(
             extract_batch_task,
             {
-                "taxonomy": quote(taxonomy),
-                "postings": quote(batch),
+                "taxonomy": PicklableQuote(taxonomy),
+                "postings": PicklableQuote(batch),
                 "batch_size": settings.extract_batch_size,
                 # spaCy's own processes cannot start inside a Dask worker (a daemon)
                 "n_process": settings.extract_n_process if local else 1,
@@ -138,13 +156,13 @@ def score_open(
         ids = {p.id for p, _ in part}
         mine = [s for s in stored if s.match.posting_id in ids]
         parameters = {
-            "candidates": quote(candidates),
-            "pairs": quote(part),
+            "candidates": PicklableQuote(candidates),
+            "pairs": PicklableQuote(part),
             "offset": offset,
-            "config": quote(scoring),
-            "taxonomy": quote(taxonomy),
+            "config": PicklableQuote(scoring),
+            "taxonomy": PicklableQuote(taxonomy),
             "top_k": settings.top_k,
-            "stored": quote(mine),
+            "stored": PicklableQuote(mine),
         }
         futures.append(runner.submit(score_partition_task, parameters))
         offset += len(part)

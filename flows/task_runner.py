@@ -42,7 +42,7 @@ def work_runner(settings: Settings) -> TaskRunner[Any]:
                 "n_workers": settings.dask_workers,
                 "threads_per_worker": 1,
                 "processes": True,
-                "dashboard_address": None,
+                "dashboard_address": ":0",
             },
         )
     from prefect.task_runners import ThreadPoolTaskRunner
