@@ -36,6 +36,10 @@ from matcher.wire import WireError, parse_line
 if TYPE_CHECKING:
     from matcher.extract import Extractor
 
+#: Scores held at once per scoring block (postings x candidates, float64): 16 MiB, so a
+#: worker's memory does not grow with the number of candidates.
+BLOCK_CELLS = 2**21
+
 #: The extractors built in this process, by taxonomy `content_hash` (one per worker).
 _EXTRACTORS: dict[str, Extractor] = {}
 _EXTRACTORS_LOCK = threading.Lock()
@@ -180,6 +184,7 @@ def score_partition_task(
     A kept pair whose `stored` match was explained from the same inputs reuses that
     explanation; `matcher.scoring.topk.merge_partitions` joins the partitions.
     """
+    block = max(16, min(1024, BLOCK_CELLS // max(1, len(candidates))))
     return score_partition(
         list(candidates),
         list(pairs),
@@ -187,5 +192,6 @@ def score_partition_task(
         top_k,
         taxonomy=taxonomy,
         offset=offset,
+        block=block,
         stored=stored,
     )
