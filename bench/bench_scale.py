@@ -48,6 +48,11 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_s() -> float:
+    """This process's CPU seconds so far (run on each worker)."""
+    return time.process_time()
+
+
 def _postings(texts: list[str]) -> list[Posting]:
     return [
         Posting(
@@ -73,16 +78,19 @@ def run_once(settings: Settings, postings: list[Posting], candidates: list, top_
     with start_runner(settings) as runner:
         client = runner.client  # type: ignore[attr-defined]
         client.run(cached_extractor, taxonomy, None)  # each worker's pipeline, untimed
-        t0 = time.perf_counter()
+        cpu0, here0, t0 = sum(client.run(_cpu_s).values()), _cpu_s(), time.perf_counter()
         extractions = extract_fresh(runner, taxonomy, postings, settings)
-        t1 = time.perf_counter()
+        cpu1, here1, t1 = sum(client.run(_cpu_s).values()), _cpu_s(), time.perf_counter()
         pairs = list(zip(postings, extractions, strict=True))
         scored = score_open(runner, candidates, pairs, scoring, taxonomy, settings, [])
-        t2 = time.perf_counter()
+        cpu2, here2, t2 = sum(client.run(_cpu_s).values()), _cpu_s(), time.perf_counter()
         rss = sorted(client.run(_peak_rss_mb).values())
     return {
         "extract_s": t1 - t0,
         "score_s": t2 - t1,
+        "extract_cpu": cpu1 - cpu0,
+        "score_cpu": cpu2 - cpu1,
+        "flow_cpu": (here1 - here0, here2 - here1),
         "rss": rss,
         "extractions": extractions,
         "matches": scored.matches,
@@ -129,6 +137,15 @@ def main() -> None:
         rss = ", ".join(f"{m:.0f}" for m in r["rss"])
         print(
             f"{w:>7} {n / r['extract_s']:>10.1f} {n / r['score_s']:>10.1f} {n / both:>10.1f}  {rss}"
+        )
+    print("worker CPU s per posting (steadier on a shared machine), and the flow process's:")
+    for w, r in results.items():
+        e_flow, s_flow = r["flow_cpu"]
+        busy = (r["extract_cpu"] + r["score_cpu"]) / (r["extract_s"] + r["score_s"]) / w
+        print(
+            f"{w:>7} extract {r['extract_cpu'] / n * 1000:.1f} ms (flow {e_flow:.1f} s)"
+            f"  score {r['score_cpu'] / n * 1000:.1f} ms (flow {s_flow:.1f} s)"
+            f"  workers busy {busy:.0%}"
         )
     first, last = results[args.workers[0]], results[args.workers[-1]]
     for stage in ("extract_s", "score_s"):

@@ -12,6 +12,7 @@ Import this module only after `flows.runtime.configure_prefect` (it imports Pref
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,13 +28,20 @@ from flows.task_runner import in_process, split, worker_count
 from flows.tasks import (
     CrawledPartition,
     crawl_partition_task,
+    explain_task,
     extract_batch_task,
     score_partition_task,
 )
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
-from matcher.scoring.topk import Scored, StoredMatch, context_hash, merge_partitions
+from matcher.scoring.topk import (
+    Scored,
+    StoredMatch,
+    context_hash,
+    merge_partitions,
+    unexplained,
+)
 from matcher.taxonomy import Taxonomy
 
 T = TypeVar("T")
@@ -144,29 +152,43 @@ def score_open(
     stored: Sequence[StoredMatch],
 ) -> Scored:
     """Score every candidate against every open posting: one partition of the postings per
-    worker, merged into the result of one pass (matcher/scoring/topk.py)."""
+    worker (its top K per posting explained there), then the candidates' best pairs that
+    no posting's top K holds explained by their partition, merged into the result of one
+    pass (matcher/scoring/topk.py)."""
     context = context_hash(taxonomy, scoring)
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
         return Scored([], context)
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    futures = []
+    slices: list[tuple[int, dict[str, Any]]] = []  # each partition's offset and inputs
     offset = 0
     for part in split(pairs, worker_count(runner)):
         ids = {p.id for p, _ in part}
-        mine = [s for s in stored if s.match.posting_id in ids]
-        parameters = {
+        inputs = {
             "candidates": PicklableQuote(candidates),
             "pairs": PicklableQuote(part),
             "offset": offset,
             "config": PicklableQuote(scoring),
             "taxonomy": PicklableQuote(taxonomy),
-            "top_k": settings.top_k,
-            "stored": PicklableQuote(mine),
+            "stored": PicklableQuote([s for s in stored if s.match.posting_id in ids]),
         }
-        futures.append(runner.submit(score_partition_task, parameters))
+        slices.append((offset, inputs))
         offset += len(part)
+    futures = [
+        runner.submit(score_partition_task, {**inputs, "top_k": settings.top_k})
+        for _, inputs in slices
+    ]
     parts = [future.result() for future in futures]
-    scored = merge_partitions(parts, candidates, len(pairs), settings.top_k, context)
+    # a candidate's best pairs outside every posting's top K: explained where they live
+    missing = unexplained(parts, len(candidates), len(pairs), settings.top_k)
+    bounds = [start for start, _ in slices]
+    wanted: dict[int, list[tuple[int, int]]] = {}
+    for ci, pj in missing:
+        wanted.setdefault(bisect_right(bounds, pj) - 1, []).append((ci, pj))
+    explaining = [
+        runner.submit(explain_task, {**slices[i][1], "wanted": wanted[i]}) for i in sorted(wanted)
+    ]
+    extra = {key: value for future in explaining for key, value in future.result().items()}
+    scored = merge_partitions(parts, candidates, len(pairs), settings.top_k, context, extra)
     emit("score", f"{len(scored.matches)} matches ({scored.reused} explanations reused)", done=True)
     return scored

@@ -26,10 +26,10 @@ from crawlers.runner import CrawlResult
 from crawlers.sources import Source
 from flows.crawl_settings import crawl_batch, recrawl_source
 from flows.settings import Settings
-from matcher.models import Extraction, Posting
+from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
-from matcher.scoring.topk import PartialScores, StoredMatch, score_partition
+from matcher.scoring.topk import PartialScores, StoredMatch, explain_pairs, score_partition
 from matcher.taxonomy import Taxonomy
 from matcher.wire import WireError, parse_line
 
@@ -193,5 +193,28 @@ def score_partition_task(
         taxonomy=taxonomy,
         offset=offset,
         block=block,
+        stored=stored,
+    )
+
+
+@task(name="explain", cache_policy=NO_CACHE)
+def explain_task(
+    candidates: Sequence[CandidateFacts],
+    pairs: Sequence[tuple[Posting, Extraction]],
+    offset: int,
+    config: ScoringConfig,
+    taxonomy: Taxonomy,
+    stored: Sequence[StoredMatch],
+    wanted: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], tuple[Match, bool]]:
+    """Explain the `wanted` pairs (candidate index, global posting index) of a partition
+    of the open postings: the candidates' best pairs outside every posting's top K."""
+    return explain_pairs(
+        list(candidates),
+        list(pairs),
+        wanted,
+        config,
+        taxonomy=taxonomy,
+        offset=offset,
         stored=stored,
     )

@@ -12,11 +12,13 @@ from matcher.scoring.pair import score_pair
 from matcher.scoring.topk import (
     StoredMatch,
     context_hash,
+    explain_pairs,
     merge_partitions,
     profile_hash,
     score_all,
     score_partition,
     top_pairs,
+    unexplained,
 )
 from matcher.taxonomy import Taxonomy
 
@@ -157,7 +159,19 @@ def _partitioned(taxonomy: Taxonomy, config, cands, postings, k: int, cuts: list
         )
         for lo, hi in itertools.pairwise(bounds)
     ]
-    return merge_partitions(parts[::-1], cands, len(postings), k, context_hash(taxonomy, config))
+    extra = {}
+    for lo, hi in itertools.pairwise(bounds):  # each partition explains its missing pairs
+        mine = [
+            (ci, pj) for ci, pj in unexplained(parts, len(cands), len(postings), k) if lo <= pj < hi
+        ]
+        extra |= explain_pairs(
+            cands, postings[lo:hi], mine, config, taxonomy=taxonomy, offset=lo, stored=stored
+        )
+    context = context_hash(taxonomy, config)
+    merged = merge_partitions(parts[::-1], cands, len(postings), k, context, extra)
+    # no pair explained in vain: the per-posting top K and the missing ones are all kept
+    assert sum(len(p.matches) for p in parts) + len(extra) == len(merged.matches)
+    return merged
 
 
 def test_partitions_merged_give_the_one_pass_result(taxonomy: Taxonomy, config, sample) -> None:
