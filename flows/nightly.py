@@ -52,6 +52,7 @@ from matcher.scoring.config import load_scoring_config
 from matcher.scoring.topk import context_hash
 from matcher.taxonomy import load_taxonomy
 from warehouse import Warehouse, WarehouseError
+from warehouse.lifecycle import LifecycleRules
 
 #: Crawl output directories kept under work_dir/crawl (older ones are removed).
 KEEP_CRAWL_DIRS = 3
@@ -67,7 +68,7 @@ def _result_counts(result: CrawlResult) -> dict[str, Any]:
         "ok": result.ok,
         "kept": result.kept,
         "dropped_by_filter": result.dropped_by_filter,
-        "rejected": result.rejected,
+        "rejected": result.rejected_count,
         "seconds": round(result.seconds, 2),
     }
 
@@ -135,6 +136,16 @@ def flag_failing_sources(
         get_run_logger().warning("sources failing night after night: %s", summary.failing_sources)
 
 
+def lifecycle_rules(settings: Settings, sources: list[Source]) -> LifecycleRules:
+    """The closing rules of tonight's load (warehouse/lifecycle.py), from the settings.
+
+    Postings of a source missing from `sources` close at once, unless there are no
+    sources at all (an empty sources file closes nothing).
+    """
+    keys = frozenset(k for s in sources for k in s.posting_keys) if sources else None
+    return LifecycleRules(settings.min_seen_share, settings.close_after_nights, keys)
+
+
 def _prune_crawl_dirs(root: Path, keep: int = KEEP_CRAWL_DIRS) -> None:
     dirs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)
     for old in dirs[:-keep]:
@@ -172,7 +183,17 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             emit("extract", f"{len(fresh)} of {len(postings)} postings are new or changed")
             extractions = extract_fresh(runner, taxonomy, fresh, settings)
             emit("load", f"loading {len(postings)} postings")
-            counts = st.load_postings(postings, crawled_ok=crawled_ok, seen_at=summary.started_at)
+            counts = st.load_postings(
+                postings,
+                crawled_ok=crawled_ok,
+                seen_at=summary.started_at,
+                rules=lifecycle_rules(settings, sources),
+            )
+            summary.held_sources = counts.held_sources
+            if counts.held_sources:
+                logger.warning(
+                    "boards answered with too few postings, kept open: %s", counts.held_sources
+                )
             loaded = st.load_extractions(extractions)
             summary.stage_counts["extract"] = {
                 "new_or_changed": len(fresh),

@@ -25,12 +25,11 @@ from flows.progress import ProgressEvent, listening
 from flows.settings import Settings
 from tests.flows.dask_cluster import DaskCluster, dask_cluster
 from tests.flows.prefect_server import free_port
+from tests.flows.test_nightly import DEMO_KEPT
 from warehouse import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
-#: The demo board's TPM postings (crawlers/demo/README.md: 36 kept of 51).
-DEMO_KEPT = 36
 #: What differs between two builds of the same data: when, and in which run.
 VOLATILE_TYPES = {"TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "DATE"}
 TABLES = ("postings", "posting_requirements", "matches")
