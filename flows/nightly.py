@@ -26,6 +26,7 @@ when a served deployment loads the flow by entrypoint.
 """
 
 import shutil
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ from uuid import uuid4
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.exceptions import TerminationSignal
 from prefect.task_runners import TaskRunner
 
 from crawlers.runner import CrawlResult
@@ -152,6 +154,21 @@ def _prune_crawl_dirs(root: Path, keep: int = KEEP_CRAWL_DIRS) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def describe_failure(exc: BaseException) -> str:
+    """The `runs` error of a run that stopped: the exception, or the signal that stopped it.
+
+    >>> describe_failure(TerminationSignal(signal=15)), describe_failure(KeyboardInterrupt())
+    ('interrupted by SIGTERM', 'interrupted by SIGINT')
+    >>> describe_failure(ValueError("bad"))
+    'ValueError: bad'
+    """
+    if isinstance(exc, TerminationSignal):
+        return f"interrupted by {signal.Signals(exc.signal).name}"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted by SIGINT"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     """The body of the nightly flow (call it inside a flow run); fills in `summary`."""
     logger = get_run_logger()
@@ -239,10 +256,10 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             emit("publish", f"publishing {settings.warehouse_path}")
             st.publish()
             emit("publish", f"published {settings.warehouse_path}", done=True)
-    except Exception as exc:
-        summary.errors.append(f"{type(exc).__name__}: {exc}")
+    except (Exception, TerminationSignal, KeyboardInterrupt) as exc:
+        summary.errors.append(describe_failure(exc))
         summary.finish(sources_ok=0, sources_failed=0, status="failed")
-        logger.error("run %s failed before publishing: %s", summary.run_id, exc)
+        logger.error("run %s failed before publishing: %s", summary.run_id, summary.errors[-1])
         try:
             wh.record_run(summary.record())
         except Exception as record_exc:  # the original error matters more
