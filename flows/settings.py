@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -87,7 +87,25 @@ class Settings(BaseSettings):
     extract_batch_size: int = Field(default=256, ge=1)
     extract_n_process: int = Field(default=1, ge=1)
     top_k: int = Field(default=20, ge=1)
+    # scaling out (docs/scaling.md): run the crawl, extraction and scoring units on a Dask
+    # cluster: the scheduler at `dask_address` (tcp://HOST:8786), or a local cluster of
+    # `dask_workers` worker processes started for the run; neither: in this process
+    dask_address: str | None = None
+    dask_workers: int | None = Field(default=None, ge=1)
+    # seconds to wait for the scheduler in the preflight check
+    dask_connect_timeout_s: float = Field(default=10.0, gt=0)
+    # postings per extraction task on a cluster
+    extract_task_size: int = Field(default=2000, ge=1)
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _one_cluster(self) -> Settings:
+        if self.dask_address and self.dask_workers:
+            raise ValueError(
+                "dask_address and dask_workers both set: give the address of a running "
+                "cluster or a number of local workers, not both"
+            )
+        return self
 
     @property
     def cache_dir(self) -> Path:
