@@ -158,6 +158,12 @@ def format_report(name: str, report: Report, seconds: float) -> str:
         f"degree required accuracy {_ratio(report.degree_required)}",
         f"career level accuracy    {_ratio(report.level)}",
     ]
+    if report.groups_labelled:
+        g = report.groups
+        lines.append(
+            f"alternative groups        P {_pct(g.precision)}  R {_pct(g.recall)}  "
+            f"(tp {g.tp}, fp {g.fp}, fn {g.fn}; {report.groups_labelled} postings labelled)"
+        )
     return "\n".join(lines)
 
 
@@ -177,6 +183,8 @@ def format_errors(report: Report) -> str:
         lines.append(f"  {pid:<16}YEARS     label={want} extracted={got}")
     for pid, name, want, got in report.field_errors:
         lines.append(f"  {pid:<16}{name.upper():<9} label={want} extracted={got}")
+    for pid, kind, ids in report.group_errors:
+        lines.append(f"  {pid:<16}GROUP {kind.upper()}  {ids}")
     return "\n".join(lines) if lines else "  (none)"
 
 

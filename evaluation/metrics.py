@@ -66,6 +66,8 @@ class PostingLabel:
     min_years_experience: float | None = None
     degree: DegreeLabel | None = None
     level: str | None = None
+    #: alternative groups ("PMP or PgMP"): None when the posting is not labelled for them
+    groups: tuple[frozenset[str], ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +145,11 @@ class Report:
     degree_required: Ratio = field(default_factory=Ratio)
     #: Career level over postings whose label states one.
     level: Ratio = field(default_factory=Ratio)
+    #: Alternative groups (exact member sets) over postings labelled for groups.
+    groups: PRF = field(default_factory=PRF)
+    groups_labelled: int = 0
+    #: (posting, "fp" or "fn", the group's ids) for every group missed or invented
+    group_errors: list[tuple[str, str, str]] = field(default_factory=list)
     errors: list[ConceptError] = field(default_factory=list)
     years_errors: list[tuple[str, float | None, float | None]] = field(default_factory=list)
     #: (posting, field, label, extracted) for degree level/required and career level misses.
@@ -185,6 +192,28 @@ def _predicted(extraction: Extraction) -> dict[str, tuple[bool, str, str]]:
     return found
 
 
+def predicted_groups(extraction: Extraction) -> set[frozenset[str]]:
+    """The extraction's alternative groups of two or more scored concepts, as id sets."""
+    found: dict[int, set[str]] = {}
+    for req in extraction.requirements:
+        if req.group is not None and req.kind in SCORED_KINDS:
+            found.setdefault(req.group, set()).add(req.id)
+    return {frozenset(ids) for ids in found.values() if len(ids) > 1}
+
+
+def _score_groups(report: Report, lab: PostingLabel, ex: Extraction) -> None:
+    """A predicted group counts when a labelled group has exactly its members."""
+    if lab.groups is None:
+        return
+    report.groups_labelled += 1
+    truth, pred = set(lab.groups), predicted_groups(ex)
+    report.groups.tp += len(truth & pred)
+    report.groups.fp += len(pred - truth)
+    report.groups.fn += len(truth - pred)
+    report.group_errors += [(lab.id, "fp", " | ".join(sorted(g))) for g in pred - truth]
+    report.group_errors += [(lab.id, "fn", " | ".join(sorted(g))) for g in truth - pred]
+
+
 def _same_years(a: float | None, b: float | None) -> bool:
     return a is not None and b is not None and abs(float(a) - float(b)) < 1e-9
 
@@ -222,6 +251,7 @@ def _score_posting(
 ) -> None:
     truth = {c.id: c.required for c in lab.concepts if kinds.get(c.id) in SCORED_KINDS}
     pred = _predicted(ex)
+    _score_groups(report, lab, ex)
     for cid in sorted(truth.keys() | pred.keys()):
         kind = kinds.get(cid) or pred[cid][1]
         bucket = report.by_kind.setdefault(kind, PRF())
@@ -322,7 +352,23 @@ def parse_label(obj: Any, where: str) -> PostingLabel:
             _require(degree_obj, "level", str, spot), _require(degree_obj, "required", bool, spot)
         )
     level = _require(obj, "level", (str, type(None)), where)
-    return PostingLabel(pid, tuple(concepts), years, degree, level)
+    return PostingLabel(pid, tuple(concepts), years, degree, level, _groups(obj, ids, where))
+
+
+def _groups(obj: dict, ids: list[str], where: str) -> tuple[frozenset[str], ...] | None:
+    """The optional "groups": lists of two or more labelled concept ids."""
+    if "groups" not in obj:
+        return None
+    out = []
+    for n, group in enumerate(_require(obj, "groups", list, where), 1):
+        spot = f"{where}: groups[{n}]"
+        if not isinstance(group, list) or len(set(group)) < 2:
+            raise LabelError(f"{spot}: expected a list of two or more concept ids")
+        unknown = [g for g in group if g not in ids]
+        if unknown:
+            raise LabelError(f"{spot}: {unknown} are not in this label's concepts; add them")
+        out.append(frozenset(group))
+    return tuple(out)
 
 
 def _read_jsonl(path: Path) -> Iterable[tuple[str, Any]]:

@@ -75,6 +75,27 @@ class AlternativeCues:
 
 
 @dataclass(frozen=True, slots=True)
+class ResumeCues:
+    """The words a résumé is read with (cues.yaml: `resume`)."""
+
+    #: folded heading text -> section kind ("work experience" -> "experience")
+    sections: dict[str, str]
+    ignored_sections: frozenset[str]
+    present: tuple[str, ...]
+    months: dict[str, int]
+    not_names: frozenset[str]
+
+    def section_kind(self, heading: str) -> str | None:
+        """The résumé section a heading names exactly, or None.
+
+        >>> cues = load_cues().resume
+        >>> cues.section_kind("WORK EXPERIENCE"), cues.section_kind("Experience with Jira")
+        ('experience', None)
+        """
+        return self.sections.get(re.sub(r"\s+", " ", fold(heading)).strip(" :.-*#_"))
+
+
+@dataclass(frozen=True, slots=True)
 class Cues:
     """Compiled cue lists (see cues.yaml for what each one means)."""
 
@@ -94,6 +115,7 @@ class Cues:
     company_openers: re.Pattern[str]
     role_nouns: frozenset[str]
     alternatives: AlternativeCues
+    resume: ResumeCues
     _heading_re: re.Pattern[str]
     _heading_of: dict[str, str]
 
@@ -143,6 +165,30 @@ def _alternatives(data: dict[str, Any], origin: str) -> AlternativeCues:
         run_on_before=re.compile(rf"(?:{marks})\s*$"),
         run_on_after=re.compile(rf"\s*(?:{marks})"),
         list_end=re.compile(rf"\s*(?:{_marks(raw, 'list_ends', where)}|$)"),
+    )
+
+
+def _resume(data: dict[str, Any], origin: str) -> ResumeCues:
+    """Compile the `resume` block (see cues.yaml)."""
+    raw = data.get("resume", {})
+    where = f"{origin} (resume)"
+    sections_raw = raw.get("sections", {}) if isinstance(raw, dict) else None
+    months = raw.get("months", {}) if isinstance(raw, dict) else None
+    if not isinstance(sections_raw, dict) or not isinstance(months, dict):
+        raise CuesError(f"{where}: 'sections' and 'months' must be mappings")
+    if not all(isinstance(v, int) and 1 <= v <= 12 for v in months.values()):
+        raise CuesError(f"{where}: key 'months' must map month names to 1..12")
+    sections = {
+        re.sub(r"\s+", " ", fold(p)): kind
+        for kind in sections_raw
+        for p in _strings(sections_raw, kind, where)
+    }
+    return ResumeCues(
+        sections=sections,
+        ignored_sections=frozenset(_strings(raw, "ignored_sections", where)),
+        present=tuple(fold(w) for w in _strings(raw, "present", where)),
+        months={fold(k): v for k, v in months.items()},
+        not_names=frozenset(fold(w) for w in _strings(raw, "not_names", where)),
     )
 
 
@@ -207,6 +253,7 @@ def load_cues(path: str | Path | None = None) -> Cues:
         ),
         role_nouns=frozenset(fold(w) for w in _strings(data, "role_nouns", origin)),
         alternatives=_alternatives(data, origin),
+        resume=_resume(data, origin),
         _heading_re=re.compile(
             "(?:"
             + "|".join(re.escape(p) for p in sorted(heading_of, key=len, reverse=True))

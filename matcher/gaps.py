@@ -6,6 +6,11 @@ one vectorised pass (one variant candidate per concept, `scoring.kernel`). A con
 ranks by how many postings it lifts to the threshold (`threshold` in scoring.yaml), then
 by the points it adds over all postings (postings raised x average lift), then by its
 average lift: "adding Kanban lifts 14 postings to 70 or more and raises 20 by 6.5 points".
+
+Only asks the candidate does not meet count (`scoring.units`): a concept asked only where
+the candidate already meets the ask, through an alternative ("PMP or PgMP" for a PMP
+holder) or a narrower concept (Scrum for "Agile"), is never recommended. Of an unmet
+alternative group only the member ranked best is kept (`best_members`).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
 from matcher.scoring.kernel import prepare, score_matrix
+from matcher.scoring.pair import judge_asks
+from matcher.scoring.units import narrower_held
 from matcher.taxonomy import Taxonomy
 
 
@@ -71,13 +78,17 @@ def find_gaps(
     required: dict[str, int] = {}
     preferred: dict[str, int] = {}
     info: dict[str, tuple[str, str]] = {}
+    groups: set[tuple[str, ...]] = set()
+    below = narrower_held(candidate.concepts, taxonomy)
     for ask_list in prep.asks:
-        for ask in ask_list:
-            if ask.concept_id in candidate.concepts:
+        for members, result in judge_asks(candidate, ask_list, taxonomy, config, below):
+            if result.met:
                 continue
-            bucket = required if ask.required else preferred
-            bucket[ask.concept_id] = bucket.get(ask.concept_id, 0) + 1
-            info.setdefault(ask.concept_id, (ask.name, ask.kind))
+            bucket = required if any(a.required for a in members) else preferred
+            groups.add(tuple(a.concept_id for a in members))
+            for ask in members:
+                bucket[ask.concept_id] = bucket.get(ask.concept_id, 0) + 1
+                info.setdefault(ask.concept_id, (ask.name, ask.kind))
     missing = sorted(info)
     if not missing:
         return []
@@ -107,4 +118,25 @@ def find_gaps(
         if n_improved[i] > 0
     ]
     gaps.sort(key=lambda g: (-g.lifts_over_threshold, -g.total_lift, -g.average_lift, g.concept_id))
+    gaps = best_members(gaps, groups)
     return gaps if limit is None else gaps[:limit]
+
+
+def best_members(gaps: list[Gap], units: set[tuple[str, ...]]) -> list[Gap]:
+    """Drop a gap when every unmet unit asking for it has another member ranked above it.
+
+    `gaps` are ranked best first; `units` are the member ids of every unmet ask (a lone
+    ask is a unit of one, so a concept ever asked alone is always kept).
+
+    >>> g = [Gap(c, c, "credential", 1, 1, 1.0, 1.0, 1, 0, 70) for c in ("pmp", "pgmp", "csm")]
+    >>> [x.concept_id for x in best_members(g, {("pmp", "pgmp"), ("csm",)})]
+    ['pmp', 'csm']
+    """
+    rank = {g.concept_id: i for i, g in enumerate(gaps)}
+    keep = []
+    for i, gap in enumerate(gaps):
+        mine = [u for u in units if gap.concept_id in u]
+        beaten = all(any(rank.get(o, i) < i for o in u if o != gap.concept_id) for u in mine)
+        if not (mine and beaten):
+            keep.append(gap)
+    return keep

@@ -186,7 +186,7 @@ def load_profile(path: str | Path) -> Profile:
 
 
 def read_resume(path: str | Path) -> str:
-    """The plain text of a résumé: .txt and .md as they are, .pdf through pypdf."""
+    """The plain text of a résumé: .txt and .md as they are, .pdf through pypdf (by column)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in RESUME_SUFFIXES:
@@ -195,12 +195,12 @@ def read_resume(path: str | Path) -> str:
         )
     try:
         if suffix == ".pdf":
-            from pypdf import PdfReader
             from pypdf.errors import PdfReadError
 
+            from matcher.pdftext import pdf_text
+
             try:
-                reader = PdfReader(str(path))
-                text = "\n".join(page.extract_text() or "" for page in reader.pages)
+                text = pdf_text(path)  # a two-column page is read column by column
             except PdfReadError as exc:
                 raise ProfileError(f"{path}: not a readable PDF ({exc})") from None
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -35,3 +36,19 @@ def not_built(stage: str, issue: int) -> NoReturn:
         highlight=False,
     )
     raise typer.Exit(3)
+
+
+def write_or_echo(text: str, out: Path | None, what: str) -> bool:
+    """Print `text` to stdout, or write it to `out` (True when it was written to a file).
+
+    A file that cannot be written stops the command with a message naming it and `what`.
+    """
+    if out is None:
+        typer.echo(text, nl=False)
+        return False
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write the {what} ({exc.strerror})")
+    return True

@@ -4,7 +4,8 @@ A candidate's report is built from the published warehouse (read-only). When the
 warehouse holds the candidate's matches explained from the same facts, postings,
 taxonomy and config (a registered candidate), their best matches are read as stored
 (`matcher.scoring.topk.stored_ranking`); otherwise (an unregistered profile, an edited
-one, or one with a résumé) the candidate is scored against the open postings here.
+one, one with a résumé, or a résumé alone) the candidate is scored against the open
+postings here. A résumé is read by `flows.commands.profile.read_candidate_resume`.
 Either way `matcher.report` (pure) builds the report and renders the string written.
 """
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from flows.commands.common import err_console, fail, settings_of
+from flows.commands.common import err_console, fail, settings_of, write_or_echo
 from flows.settings import Settings
 from matcher.report import FORMATS, SUFFIXES
 
@@ -101,10 +102,16 @@ def register(app: typer.Typer) -> None:
     def report(
         ctx: typer.Context,
         profile: Annotated[
-            Path, typer.Option("--profile", help="candidate profile YAML (docs/profile.md)")
-        ],
+            Path | None,
+            typer.Option("--profile", help="candidate profile YAML (docs/profile.md)"),
+        ] = None,
         resume: Annotated[
-            Path | None, typer.Option("--resume", help="résumé as .txt, .md or .pdf")
+            Path | None,
+            typer.Option("--resume", help="résumé as .txt, .md or .pdf (alone, or with --profile)"),
+        ] = None,
+        name: Annotated[
+            str | None,
+            typer.Option("--name", help="with --resume alone: the name (default: the résumé's)"),
         ] = None,
         warehouse: Annotated[
             Path | None, typer.Option("--warehouse", help="DuckDB file (default: settings)")
@@ -115,21 +122,32 @@ def register(app: typer.Typer) -> None:
         fmt: Annotated[Format, typer.Option("--format", help="output format")] = Format.text,
         out: Annotated[Path | None, typer.Option("--out", help="write here, not stdout")] = None,
     ) -> None:
-        """Write a candidate's match report: ranked postings, gaps and career guidance."""
+        """Write a candidate's match report: ranked postings, gaps and career guidance.
+
+        Give a profile, a résumé, or both (the profile wins where both give a value).
+        """
         # Heavy imports (spaCy, DuckDB) only when the command runs.
+        from flows.commands.profile import read_candidate_resume, resume_profile
         from matcher.normalize import Normalizer
-        from matcher.profile import ProfileError, build_facts, load_profile, read_resume
+        from matcher.profile import ProfileError, build_facts, load_profile
         from matcher.report import render
         from matcher.scoring.config import ScoringConfigError
         from matcher.taxonomy import TaxonomyError, load_taxonomy
         from warehouse import WarehouseError
 
+        if profile is None and resume is None:
+            fail(
+                "give --resume CV (a .txt, .md or .pdf résumé), --profile PROFILE.yaml, or both; "
+                "`tpm-match profile init --resume CV` drafts a profile from a résumé"
+            )
+        if name is not None and profile is not None:
+            fail("--name is for a résumé without --profile; set `name:` in the profile instead")
         settings = settings_of(ctx)
         wh_path = warehouse or settings.warehouse_path
         try:
             taxonomy = load_taxonomy(settings.taxonomy_path)
-            candidate = load_profile(profile)
-            resume_text = read_resume(resume) if resume else None
+            candidate = load_profile(profile) if profile else None
+            reading = read_candidate_resume(settings, taxonomy, resume, name) if resume else None
         except (TaxonomyError, ProfileError) as exc:
             fail(str(exc))
         if not wh_path.exists():
@@ -137,12 +155,10 @@ def register(app: typer.Typer) -> None:
                 f"no warehouse at {wh_path}: run `make demo` (or `tpm-match nightly`) first "
                 "to crawl and load postings, or pass --warehouse PATH"
             )
-        extraction = None
-        if resume_text is not None:
-            from matcher.extract import Extractor
-
-            extractor = Extractor(taxonomy, cache_dir=settings.nlp_cache_dir)
-            extraction = extractor.extract("resume", resume_text)
+        if candidate is None and reading is not None:
+            candidate = resume_profile(*reading)
+        assert candidate is not None  # one of the two was given
+        extraction = reading[0].extraction if reading else None
         facts = build_facts(candidate, taxonomy, Normalizer(taxonomy), extraction)
         try:
             data = candidate_report(settings, facts, wh_path, top)
@@ -155,15 +171,8 @@ def register(app: typer.Typer) -> None:
 
             typer.echo(render_text(data, color=sys.stdout.isatty()), nl=False)
             return
-        text = render(data, fmt.value)
-        if out is None:
-            typer.echo(text, nl=False)
+        if not write_or_echo(render(data, fmt.value), out, "report"):
             return
-        try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            fail(f"{out}: cannot write the report ({exc.strerror})")
         err_console.print(
             f"wrote {fmt.value} report for {facts.name} ({len(data.matches)} matches) to {out}",
             highlight=False,

@@ -18,7 +18,11 @@ def _reqs(title: str, items: list[RequirementView]) -> list[str]:
     if not items:
         return []
     lines = [f"**{title}**", ""]
-    lines += [f"- **{md_text(r.name)}**: “{md_text(r.evidence)}”" for r in items]
+    lines += [
+        f"- **{md_text(r.name)}**{f' ({md_text(r.met_by)})' if r.met_by else ''}: "
+        f"“{md_text(r.evidence)}”"
+        for r in items
+    ]
     return [*lines, ""]
 
 

@@ -7,6 +7,12 @@ adds the gap analysis, the guidance and the chart data.
 `report_to_dict` gives the JSON contract:
 `{"candidate", "matches": [{"posting_id", "title", "company", "url", "score", "breakdown",
 "matched", "missing_required", "missing_preferred"}], "gaps", "guidance"}`.
+Each matched / missing item is one ask as a recruiter reads it (`scoring.units`): an
+alternative group is one item whose `id` is its first member and whose `any_of` lists
+every member (null for a lone ask); a matched item's `via` says what met it other than
+the item's own concept (`{"relation": "alternative" | "narrower", "concept_id"}`, else
+null). A stored match keeps only the ids; the rest is recomputed here from the posting's
+asks and the candidate's facts.
 """
 
 from __future__ import annotations
@@ -24,7 +30,8 @@ from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import COMPONENTS, ScoringConfig
 from matcher.scoring.kernel import prepare, score_matrix
-from matcher.scoring.pair import Ask, score_pair
+from matcher.scoring.pair import Ask, judge_asks, score_pair
+from matcher.scoring.units import UnitResult, via
 from matcher.taxonomy import Taxonomy
 
 MATCH_KEYS: tuple[str, ...] = (
@@ -41,8 +48,19 @@ MATCH_KEYS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Via:
+    """What met an ask other than its own concept: another member, or a narrower concept."""
+
+    relation: str
+    concept_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class RequirementView:
-    """A posting's ask as the report shows it, with the sentence that states it."""
+    """A posting's ask (one unit) as the report shows it, with the sentence that states it.
+
+    `name` joins an alternative group's member names with "or" ("PMP or PgMP").
+    """
 
     id: str
     name: str
@@ -50,6 +68,15 @@ class RequirementView:
     required: bool
     evidence: str
     years: float | None
+    any_of: list[str] | None = None
+    via: Via | None = None
+    #: the name of the held concept that met a group or met the ask through `via`
+    held_name: str | None = None
+
+    @property
+    def met_by(self) -> str:
+        """'met by Scrum' for an ask met through a group or a narrower concept, else ''."""
+        return f"met by {self.held_name}" if self.held_name else ""
 
 
 @dataclass(slots=True)
@@ -106,10 +133,49 @@ class Report:
     component_weights: dict[str, float] = field(default_factory=dict)
 
 
-def _view(ask: Ask) -> RequirementView:
+def _view(members: list[Ask], result: UnitResult | None, taxonomy: Taxonomy) -> RequirementView:
+    first = members[0]
+    how = via(result) if result is not None else None
+    option = result.option if result is not None else None
+    shown = option is not None and (how is not None or len(members) > 1)
     return RequirementView(
-        ask.concept_id, ask.name, ask.kind, ask.required, ask.evidence, ask.years
+        first.concept_id,
+        " or ".join(a.name for a in members),
+        first.kind,
+        any(a.required for a in members),
+        first.evidence,
+        first.years,
+        [a.concept_id for a in members] if len(members) > 1 else None,
+        None if how is None else Via(*how),
+        _name(option.held_id, taxonomy) if shown and option else None,
     )
+
+
+def _name(concept_id: str, taxonomy: Taxonomy) -> str:
+    concept = taxonomy.by_id.get(concept_id)
+    return concept.name if concept else concept_id
+
+
+def _views(
+    ids: list[str],
+    units: dict[str, tuple[list[Ask], UnitResult]],
+    met: bool,
+    taxonomy: Taxonomy,
+) -> list[RequirementView]:
+    """The views of the listed units (`via` only for met ones)."""
+    found = [units[c] for c in ids if c in units]
+    return [_view(members, result if met else None, taxonomy) for members, result in found]
+
+
+def _units_by_id(
+    candidate: CandidateFacts, asks: list[Ask], taxonomy: Taxonomy, config: ScoringConfig
+) -> dict[str, tuple[list[Ask], UnitResult]]:
+    """Each unit of a posting by every member id (a stored match names the first)."""
+    return {
+        a.concept_id: (members, result)
+        for members, result in judge_asks(candidate, asks, taxonomy, config)
+        for a in members
+    }
 
 
 def build_report(
@@ -138,7 +204,7 @@ def build_report(
     matches: list[MatchView] = []
     for rank, (j, match) in enumerate(zip(order, explained, strict=True), start=1):
         posting = postings[j][0]
-        asks = {a.concept_id: a for a in prep.asks[j]} if prep else {}
+        units = _units_by_id(candidate, prep.asks[j], taxonomy, config) if prep else {}
         matches.append(
             MatchView(
                 posting_id=posting.id,
@@ -148,9 +214,9 @@ def build_report(
                 score=match.score,
                 rank=rank,
                 breakdown=match.breakdown,
-                matched=[_view(asks[c]) for c in match.matched],
-                missing_required=[_view(asks[c]) for c in match.missing_required],
-                missing_preferred=[_view(asks[c]) for c in match.missing_preferred],
+                matched=_views(match.matched, units, True, taxonomy),
+                missing_required=_views(match.missing_required, units, False, taxonomy),
+                missing_preferred=_views(match.missing_preferred, units, False, taxonomy),
                 location=posting.location,
                 remote=posting.remote,
                 salary_min=posting.salary_min,
@@ -219,11 +285,26 @@ def candidate_dict(report: Report) -> dict[str, Any]:
     }
 
 
+def requirement_dict(r: RequirementView) -> dict[str, Any]:
+    """One matched / missing item of the JSON contract (`held_name` is for display only).
+
+    >>> item = requirement_dict(RequirementView("a", "A or B", "tool", True, "A or B.", None,
+    ...     ["a", "b"], Via("alternative", "b"), "B"))
+    >>> item["via"], "held_name" in item
+    ({'relation': 'alternative', 'concept_id': 'b'}, False)
+    """
+    out = asdict(r)
+    del out["held_name"]
+    return out
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The JSON contract (exactly four top-level keys; see the module docstring)."""
     matches = []
     for m in report.matches:
         full = asdict(m)
+        for key in ("matched", "missing_required", "missing_preferred"):
+            full[key] = [requirement_dict(r) for r in getattr(m, key)]
         matches.append({key: full[key] for key in MATCH_KEYS})
     gaps = [{**asdict(g), "sentence": g.sentence} for g in report.gaps]
     return {

@@ -30,6 +30,8 @@ def _reqs(items: list[RequirementView]) -> Text:
         if n:
             out.append("\n")
         out.append(plain(item.name), style="bold")
+        if item.met_by:
+            out.append(f" ({plain(item.met_by)})")
         out.append(f" — “{plain(item.evidence)}”", style="dim")
     return out
 

@@ -74,6 +74,15 @@ class Credentials(_Strict):
     equivalence_phrases: list[str] = Field(default_factory=list)
 
 
+class Relations(_Strict):
+    """Credit for meeting an ask through the taxonomy's `broader` relations (0..1)."""
+
+    #: a held narrower concept (Scrum) for a broader ask (Agile)
+    narrower_credit: float = Field(default=1.0, ge=0, le=1, allow_inf_nan=False)
+    #: a held broader concept (Agile) for a narrower ask (Scrum); never meets the ask
+    broader_credit: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+
+
 class DegreeConfig(_Strict):
     ranks: dict[DegreeLevel, int]
     missing_credit: float = Field(ge=0, le=1)
@@ -127,6 +136,7 @@ class ScoringConfig(_Strict):
     concept_years: ConceptYears
     years: Years
     credentials: Credentials
+    relations: Relations = Field(default_factory=Relations)
     degree: DegreeConfig
     level: LevelConfig
     location: LocationConfig

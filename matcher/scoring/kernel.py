@@ -3,8 +3,10 @@
 Scores are computed per block of postings as three matrix products against constant
 candidate-side matrices (see matcher/scoring/matrices.py): the numerator (weighted coverage
 plus the context components through one-hot candidate groups), the denominator (the
-weights of the components that apply) and the credential penalty. Per-concept years are
-a sparse correction over the holders of each concept. Blocks run on `workers` threads
+weights of the components that apply) and the credential penalty. Alternative groups and
+asks with per-concept years ("special" units) are a sparse sum over the options of each
+member's concept (`scoring.options`); required credential groups add their penalty
+per group. Blocks run on `workers` threads
 (numpy and BLAS release the GIL); `topk.py` keeps the best pairs of each block.
 """
 
@@ -66,7 +68,7 @@ def prepare(
     rows = [posting_ask_rows(ext, taxonomy, config) for _, ext in postings]
     flat = flatten_asks(rows)
     space = build_space(candidates, postings, flat, taxonomy)
-    cm = build_candidates(candidates, space, config)
+    cm = build_candidates(candidates, space, taxonomy, config)
     pm = build_postings(postings, flat, space, taxonomy, config)
     tables = build_tables(cm, pm, config)
     return Prepared(cm, pm, tables, rows, list(space.currencies.values()))
@@ -135,30 +137,50 @@ def _denominator(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.
     return np.stack(cols, axis=1) @ prep.cm.z_den
 
 
-def _years_correction(
-    prep: Prepared, num: np.ndarray, lo: int, hi: int, config: ScoringConfig
-) -> None:
-    """Add, in place, the per-concept years credit of held asks that state years."""
-    cm, pm = prep.cm, prep.pm
-    a, z = np.searchsorted(pm.e_post, [lo, hi])
+def _unit_credits(prep: Prepared, num: np.ndarray, lo: int, hi: int, config: ScoringConfig) -> None:
+    """Add, in place, the credit of the special units: per (unit, candidate) the best
+    base credit x years credit over the unit's members and the candidate's options."""
+    pm, op = prep.pm, prep.cm.options
+    a, z = np.searchsorted(pm.s_post, [lo, hi])
     if z <= a:
         return
-    conc = pm.e_concept[a:z]
-    starts = cm.holders_ptr[conc]
-    counts = cm.holders_ptr[conc + 1] - starts
+    conc = pm.s_concept[a:z]
+    starts = op.ptr[conc]
+    counts = op.ptr[conc + 1] - starts
     total = int(counts.sum())
     if total == 0:
         return
     rep = np.repeat(np.arange(z - a), counts)
     pos = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
-    yrs = cm.holder_years[pos]
-    credit = np.where(
-        np.isnan(yrs),
-        config.concept_years.unknown_credit,
-        np.clip(yrs / pm.e_years[a:z][rep], config.concept_years.floor, 1.0),
+    yrs, asked = op.years[pos], pm.s_years[a:z][rep]
+    cy = config.concept_years
+    with np.errstate(invalid="ignore"):
+        ratio = np.clip(yrs / asked, cy.floor, 1.0)
+    credit = op.base[pos] * np.where(
+        np.isnan(asked), 1.0, np.where(np.isnan(yrs), cy.unknown_credit, ratio)
     )
-    flat = (pm.e_post[a:z][rep] - lo) * num.shape[1] + cm.holders[pos]
-    np.add.at(num.reshape(-1), flat, pm.e_scale[a:z][rep] * (credit - 1.0))
+    unit, cand = pm.s_unit[a:z][rep], op.cand[pos]
+    key = unit * num.shape[1] + cand
+    order = np.lexsort((-credit, key))
+    best = order[np.r_[True, key[order][1:] != key[order][:-1]]]
+    flat = (pm.su_post[unit[best]] - lo) * num.shape[1] + cand[best]
+    np.add.at(num.reshape(-1), flat, pm.su_scale[unit[best]] * credit[best])
+
+
+def _group_penalties(
+    prep: Prepared, pen: np.ndarray, rows: np.ndarray, lo: int, hi: int, config: ScoringConfig
+) -> None:
+    """Take off, in place, the part of each required credential group's base the candidate
+    does not owe: all of it when a member is met, (1 - s) of it for a held category."""
+    pm, z = prep.pm, prep.cm.z_pen
+    s = config.credentials.same_category_factor
+    a, b = np.searchsorted(pm.g_post, [lo, hi])
+    for g in range(a, b):
+        met = z[pm.g_members[g]].max(axis=0)
+        cats = pm.g_cats[g]
+        cat = z[cats].max(axis=0) if cats.size else np.zeros(z.shape[1])
+        owed = (1.0 - met) * (1.0 - (1.0 - s) * cat)
+        pen[np.searchsorted(rows, pm.g_post[g] - lo)] -= pm.g_base[g] * (1.0 - owed)
 
 
 def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.ndarray:
@@ -166,7 +188,7 @@ def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.n
     cm, pm = prep.cm, prep.pm
     num = _context(prep, lo, hi, config) @ cm.z_ctx
     num += pm.cov[lo:hi] @ cm.z_cov
-    _years_correction(prep, num, lo, hi, config)
+    _unit_credits(prep, num, lo, hi, config)
     den = _denominator(prep, lo, hi, config)
     if pm.den_base[lo:hi].min(initial=1.0) > 0:  # then every den > 0: divide in place
         scores = np.divide(num, den, out=num)
@@ -177,6 +199,7 @@ def score_block(prep: Prepared, lo: int, hi: int, config: ScoringConfig) -> np.n
     rows = np.nonzero(pen_const > 0)[0]
     if rows.size:
         pen = pen_const[rows][:, None] - pm.pen[lo:hi][rows] @ cm.z_pen
+        _group_penalties(prep, pen, rows, lo, hi, config)
         scores[rows] -= np.clip(pen, 0.0, config.credentials.max_penalty)
     return np.clip(scores, 0.0, 100.0, out=scores)
 

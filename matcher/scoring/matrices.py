@@ -1,11 +1,14 @@
 """The matrices behind all-pairs scoring (see matcher/scoring/kernel.py for the kernel).
 
-Candidates: the held-concept matrix, the years each candidate has per concept (as
-per-concept holder lists), and one-hot "groups" for the context components: candidates
-with the same total years share a years group, the same (degree rank, field) a degree
-group, and so on. Postings: the coverage weights pre-scaled by component weight and
-total, the credential-penalty coefficients, and the context attributes. Every posting-side
-value comes from `scoring.posting_asks` and the same helpers `scoring.score_pair` uses.
+Candidates: their options per concept (`scoring.options`: the best credit per concept,
+whether they meet it, and per-concept option lists with years), and one-hot "groups" for
+the context components: candidates with the same total years share a years group, the
+same (degree rank, field) a degree group, and so on. Postings: the asks as units
+(`scoring.units`); a unit of one ask without years goes into the coverage matrix,
+pre-scaled by component weight and total; the others ("special": alternative groups and
+asks with years) are kept as member rows the kernel scores over the options. Then the
+credential-penalty coefficients and the context attributes. Every posting-side value
+comes from `scoring.posting_asks` and the same helpers `scoring.score_pair` uses.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import scipy.sparse as sp
 from matcher.models import Extraction, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import LOCATION_CASES, REMOTE_PREFS, ScoringConfig
+from matcher.scoring.options import CandidateOptions, ask_columns, build_options, penalty_columns
 from matcher.scoring.pair import AskRow, annual_amount, field_match, place_matches
 from matcher.taxonomy import Taxonomy
 
@@ -49,6 +53,7 @@ class FlatAsks:
     weight: np.ndarray
     years: np.ndarray  # NaN: no years asked
     softened: np.ndarray  # bool
+    group: tuple[int | None, ...] = ()
 
 
 def flatten_asks(asks: Sequence[Sequence[AskRow]]) -> FlatAsks:
@@ -58,7 +63,7 @@ def flatten_asks(asks: Sequence[Sequence[AskRow]]) -> FlatAsks:
     if not flat:
         empty = np.zeros(0)
         return FlatAsks(np.zeros(0, np.int64), (), (), (), empty > 0, empty, empty, empty > 0)
-    cid, _name, kind, category, required, weight, years, _evidence, softened = zip(
+    cid, _name, kind, category, required, weight, years, _evidence, softened, group = zip(
         *flat, strict=True
     )
     return FlatAsks(
@@ -70,6 +75,7 @@ def flatten_asks(asks: Sequence[Sequence[AskRow]]) -> FlatAsks:
         weight=np.array(weight, dtype=float),
         years=np.array([np.nan if y is None else y for y in years], dtype=float),
         softened=np.fromiter(map(bool, softened), bool, len(flat)),
+        group=group,
     )
 
 
@@ -113,16 +119,14 @@ def _nan(value: float | None) -> float:
 @dataclass(slots=True)
 class CandidateMatrix:
     ids: list[str]
-    held: np.ndarray  # n_c x n_concepts (0/1)
-    # per concept, the candidates holding it and their years (NaN unknown): CSC layout
-    holders_ptr: np.ndarray
-    holders: np.ndarray
-    holder_years: np.ndarray
-    z_cov: np.ndarray  # n_concepts x n_c: held, transposed
+    options: CandidateOptions
+    z_cov: np.ndarray  # n_concepts x n_c: the best base credit per concept, transposed
     z_ctx: np.ndarray  # (n_groups + 1) x n_c: one-hot context groups, then ones
     #: ones; total years known; level known; per currency: desired salary known in it
     z_den: np.ndarray
-    z_pen: np.ndarray  # (n_concepts + n_categories) x n_c
+    #: meets (n_concepts), credential category held (n_categories), meets and its
+    #: credential's category held (n_concepts): rows, candidates as columns
+    z_pen: np.ndarray
     #: per context component: the groups' attributes (columns of a 2-D array)
     groups: dict[str, np.ndarray]
     fields: list[str | None]
@@ -130,23 +134,21 @@ class CandidateMatrix:
 
 
 def build_candidates(
-    candidates: Sequence[CandidateFacts], space: Space, config: ScoringConfig
+    candidates: Sequence[CandidateFacts], space: Space, taxonomy: Taxonomy, config: ScoringConfig
 ) -> CandidateMatrix:
     """The candidate-side matrices and context groups."""
     n, m = len(candidates), len(space.concepts)
-    held = np.zeros((n, m))
-    years = np.full((n, m), np.nan)
+    options = build_options(candidates, space.concepts, taxonomy, config)
     cat_held = np.zeros((n, len(space.categories)))
     for i, c in enumerate(candidates):
-        for cid, yrs in c.concepts.items():
-            j = space.concepts[cid]
-            held[i, j] = 1.0
-            years[i, j] = _nan(yrs)
+        for cid in c.concepts:
             if cid in space.credential_category:
                 cat_held[i, space.categories[space.credential_category[cid]]] = 1.0
-    csc = sp.csc_matrix(held)
-    csc.sort_indices()
-    holder_years = years[csc.indices, np.repeat(np.arange(m), np.diff(csc.indptr))]
+    cred_cat = np.full(m, -1, np.int64)
+    for cid, cat in space.credential_category.items():
+        cred_cat[space.concepts[cid]] = space.categories[cat]
+    picked = cat_held[:, np.maximum(cred_cat, 0)] if space.categories else np.zeros((n, m))
+    meets_cat = options.meets * np.where(cred_cat >= 0, picked, 0.0)
     fields, field_idx = index_of([c.degree_field for c in candidates])
     locations, loc_idx = index_of([c.location for c in candidates])
     ranks = config.degree.ranks
@@ -181,14 +183,11 @@ def build_candidates(
     ]
     return CandidateMatrix(
         ids=[c.candidate_id for c in candidates],
-        held=held,
-        holders_ptr=csc.indptr.astype(np.int64),
-        holders=csc.indices.astype(np.int64),
-        holder_years=holder_years,
-        z_cov=np.ascontiguousarray(held.T),
+        options=options,
+        z_cov=np.ascontiguousarray(options.eff.T),
         z_ctx=np.ascontiguousarray(np.vstack([*blocks, ones])),
         z_den=np.vstack([ones, np.array(known, dtype=float).reshape(len(known), n)]),
-        z_pen=np.ascontiguousarray(np.vstack([held.T, cat_held.T])),
+        z_pen=np.ascontiguousarray(np.vstack([options.meets.T, cat_held.T, meets_cat.T])),
         groups=groups,
         fields=fields,
         locations=locations,
@@ -203,16 +202,24 @@ def keys_of(rows: list[tuple[float, ...]]) -> list[tuple[str, ...]]:
 @dataclass(slots=True)
 class PostingMatrix:
     ids: list[str]
-    cov: sp.csr_matrix  # n_p x n_concepts: ask weight * component weight / total
+    cov: sp.csr_matrix  # n_p x n_concepts: unit weight * component weight / total
     num_const: np.ndarray  # required credit when nothing is required, times its weight
     den_base: np.ndarray  # required weight (+ preferred weight when preferred asks exist)
-    # asks with per-concept years, ordered by posting
-    e_post: np.ndarray
-    e_concept: np.ndarray
-    e_years: np.ndarray
-    e_scale: np.ndarray
-    pen: sp.csr_matrix  # n_p x (n_concepts + n_categories)
+    # members of the special units (groups, asks with years), ordered by posting
+    s_post: np.ndarray
+    s_unit: np.ndarray  # index into su_post / su_scale
+    s_concept: np.ndarray
+    s_years: np.ndarray  # NaN: no years asked
+    su_post: np.ndarray
+    su_scale: np.ndarray
+    pen: sp.csr_matrix  # n_p x rows of `CandidateMatrix.z_pen`
     pen_const: np.ndarray
+    # required credential groups, ordered by posting: penalty base, member concepts and
+    # credential categories (indexes into `CandidateMatrix.z_pen` rows)
+    g_post: np.ndarray
+    g_base: np.ndarray
+    g_members: list[np.ndarray]
+    g_cats: list[np.ndarray]
     years_ask: np.ndarray
     degree_rank: np.ndarray
     degree_short: np.ndarray
@@ -226,28 +233,6 @@ class PostingMatrix:
     currency: np.ndarray
 
 
-def _ask_columns(
-    flat: FlatAsks, n: int, space: Space, config: ScoringConfig
-) -> tuple[np.ndarray, ...]:
-    """Per ask: its concept index and coverage scale; per posting: the constant terms.
-
-    Sums run in ask order from 0.0 (`np.bincount` adds in input order), so every value
-    is the one the per-ask loop of `scoring.score_pair` arrives at.
-    """
-    w_req, w_pref = config.component_weight("required"), config.component_weight("preferred")
-    j = np.fromiter(map(space.concepts.__getitem__, flat.concept_id), np.int64, len(flat.post))
-    req, post = flat.required, flat.post
-    tot_req = np.bincount(post[req], weights=flat.weight[req], minlength=n)
-    tot_pref = np.bincount(post[~req], weights=flat.weight[~req], minlength=n)
-    den_base = w_req + np.where(tot_pref > 0, w_pref, 0.0)
-    num_const = np.where(tot_req <= 0, w_req * config.empty_required_credit, 0.0)
-    tot = np.where(req, tot_req[post], tot_pref[post])
-    if np.any(tot == 0):
-        raise ZeroDivisionError("float division by zero (an ask kind with weight 0)")
-    scale = flat.weight * (np.where(req, w_req, w_pref) / tot)
-    return j, scale, num_const, den_base
-
-
 def build_postings(
     postings: Sequence[tuple[Posting, Extraction]],
     flat: FlatAsks,
@@ -257,22 +242,13 @@ def build_postings(
 ) -> PostingMatrix:
     """The posting-side matrices (asks from `scoring.posting_ask_rows`, see `flatten_asks`)."""
     n, m = len(postings), len(space.concepts)
-    cfg, s = config.credentials, config.credentials.same_category_factor
-    j, scale, num_const, den_base = _ask_columns(flat, n, space, config)
-    post = flat.post
-    has_years = ~np.isnan(flat.years)
-    cred = flat.required & np.array([k == "credential" for k in flat.kind], dtype=bool)
-    base = cfg.missing_required_penalty * np.where(flat.softened[cred], cfg.or_equivalent_factor, 1)
-    cats = space.categories
-    cat_of = space.credential_category
-    k = m + np.array(
-        [cats[cat_of[c]] for c, is_cred in zip(flat.concept_id, cred, strict=True) if is_cred],
-        dtype=np.int64,
-    )
-    pen_const = np.bincount(post[cred], weights=base, minlength=n)
-    pen_r = np.repeat(post[cred], 2)
-    pen_c = np.stack([j[cred], k], axis=1).ravel()
-    pen_v = np.stack([base * s, base * (1 - s)], axis=1).ravel()
+    u, num_const, den_base = ask_columns(flat, n, space, config)
+    pen, pen_const, (g_post, g_base, g_members, g_cats) = penalty_columns(flat, u, n, space, config)
+    plain = np.nonzero(~u.special)[0]
+    special = np.nonzero(u.special)[0]
+    su_of = np.full(u.first.size, -1, np.int64)
+    su_of[special] = np.arange(special.size)
+    s_rows = np.nonzero(u.special[u.unit])[0]  # asks of special units, in posting order
     dcfg = config.degree
     deg_rank, deg_short, fieldsets, levels, modes, locs, tops, curr = ([] for _ in range(8))
     for posting, ext in postings:
@@ -299,18 +275,23 @@ def build_postings(
     fs_list, fs_idx = index_of(fieldsets)
     loc_list, loc_idx = index_of(locs)
     asked = [ext.min_years_experience for _, ext in postings]
-    n_pen = m + len(space.categories)
     return PostingMatrix(
         ids=[p.id for p, _ in postings],
-        cov=sp.csr_matrix((scale, (post, j)), shape=(n, m)),
+        cov=sp.csr_matrix((u.scale[plain], (u.post[plain], u.j[u.first[plain]])), shape=(n, m)),
         num_const=num_const,
         den_base=den_base,
-        e_post=post[has_years],
-        e_concept=j[has_years],
-        e_years=flat.years[has_years],
-        e_scale=scale[has_years],
-        pen=sp.csr_matrix((pen_v, (pen_r, pen_c)), shape=(n, n_pen)),
+        s_post=flat.post[s_rows],
+        s_unit=su_of[u.unit[s_rows]],
+        s_concept=u.j[s_rows],
+        s_years=flat.years[s_rows],
+        su_post=u.post[special],
+        su_scale=u.scale[special],
+        pen=pen,
         pen_const=pen_const,
+        g_post=g_post,
+        g_base=g_base,
+        g_members=g_members,
+        g_cats=g_cats,
         years_ask=np.array([y if y is not None and y > 0 else np.nan for y in asked], float),
         degree_rank=np.array(deg_rank, float),
         degree_short=np.array(deg_short, float),

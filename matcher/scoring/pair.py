@@ -5,9 +5,11 @@
 
 Components (weights and every threshold in `scoring.yaml`, see matcher/scoring/config.py):
 required and preferred coverage (weighted by kind, per-concept years), total years,
-degree, level, location and salary. A missing required credential subtracts points,
-softened when the posting's sentence says "or equivalent" or when the candidate holds
-another credential of the same taxonomy category. The breakdown gives each component's
+degree, level, location and salary. Coverage counts units (an alternative group is one
+unit, met by any member; a narrower concept meets a broader ask: `scoring.units`). A
+missing required credential subtracts points, softened when the posting's sentence says
+"or equivalent" or when the candidate holds another credential of the same taxonomy
+category. The breakdown gives each component's
 points (they add up to the score before clipping). `matcher.scoring.kernel` computes the
 same numbers for all pairs at once; tests hold the two to each other.
 """
@@ -20,15 +22,16 @@ from functools import lru_cache
 from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import COMPONENTS, ScoringConfig
+from matcher.scoring.units import UnitResult, ask_units, judge_unit, narrower_held
 from matcher.taxonomy import Taxonomy, normalize_alias
 
 __all__ = [
     "Ask",
     "annual_amount",
     "component_credits",
-    "concept_years_credit",
     "credential_penalty",
     "final_score",
+    "judge_asks",
     "location_case",
     "place_matches",
     "posting_ask_rows",
@@ -51,6 +54,8 @@ class Ask:
     evidence: str
     #: a credential ask whose sentence says "or equivalent" (never set for other kinds)
     softened: bool
+    #: the alternative group it belongs to ("PMP or PgMP"), None when it stands alone
+    group: int | None = None
 
 
 def final_score(raw: float) -> float:
@@ -76,7 +81,7 @@ def _phrases(phrases: tuple[str, ...]) -> tuple[str, ...]:
 
 
 #: An `Ask` as a plain tuple, in `Ask`'s field order (cheap to build for many postings).
-AskRow = tuple[str, str, str, str, bool, float, float | None, str, bool]
+AskRow = tuple[str, str, str, str, bool, float, float | None, str, bool, int | None]
 
 
 def posting_ask_rows(
@@ -85,7 +90,8 @@ def posting_ask_rows(
     """`posting_asks` as plain tuples in `Ask`'s field order (`Ask(*row)` gives the Ask).
 
     The one implementation of the merge rules: first-seen order, one per id, excluded
-    kinds left out, required wins, most years, softened if any repeat is.
+    kinds left out, required wins, most years, softened if any repeat is, the first
+    alternative group any repeat belongs to.
     """
     merged: dict[str, AskRow] = {}
     by_id = taxonomy.by_id
@@ -111,6 +117,7 @@ def posting_ask_rows(
             years,
             req.evidence,
             kind == "credential" and _softened(req.evidence, config),
+            req.group,
         )
         old = merged.get(rid)
         if old is None:
@@ -118,24 +125,14 @@ def posting_ask_rows(
             continue
         keep = row if (row[4] and not old[4]) else old
         most = max((y for y in (old[6], years) if y is not None), default=None)
-        merged[rid] = (*keep[:4], old[4] or row[4], keep[5], most, keep[7], old[8] or row[8])
+        group = old[9] if old[9] is not None else row[9]
+        merged[rid] = (*keep[:4], old[4] or row[4], keep[5], most, keep[7], old[8] or row[8], group)
     return list(merged.values())
 
 
 def posting_asks(extraction: Extraction, taxonomy: Taxonomy, config: ScoringConfig) -> list[Ask]:
     """The posting's concepts in first-seen order, one per id, excluded kinds left out."""
     return [Ask(*row) for row in posting_ask_rows(extraction, taxonomy, config)]
-
-
-def concept_years_credit(
-    candidate_years: float | None, asked_years: float | None, config: ScoringConfig
-) -> float:
-    """Credit for a held concept against the years the posting asks for it."""
-    if asked_years is None:
-        return 1.0
-    if candidate_years is None:
-        return config.concept_years.unknown_credit
-    return min(1.0, max(config.concept_years.floor, candidate_years / asked_years))
 
 
 def place_matches(candidate_location: str | None, posting_location: str | None) -> bool:
@@ -212,25 +209,51 @@ def _degree_credit(c: CandidateFacts, e: Extraction, config: ScoringConfig) -> f
     return credit
 
 
+def judge_asks(
+    c: CandidateFacts,
+    asks: list[Ask],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
+    below: dict[str, list[str]] | None = None,
+) -> list[tuple[list[Ask], UnitResult]]:
+    """The posting's units (`units.ask_units`), each with how the candidate meets it.
+
+    `below`: `units.narrower_held` of the candidate, when judging many postings.
+    """
+    below = narrower_held(c.concepts, taxonomy) if below is None else below
+    out = []
+    for unit in ask_units(asks):
+        members = [asks[i] for i in unit]
+        out.append((members, judge_unit(members, c.concepts, taxonomy, config, below)))
+    return out
+
+
 def _coverage(
-    c: CandidateFacts, asks: list[Ask], required: bool, config: ScoringConfig
+    judged: list[tuple[list[Ask], UnitResult]], required: bool, config: ScoringConfig
 ) -> float | None:
     total = held = 0.0
-    for ask in asks:
-        if ask.required != required:
+    for members, result in judged:
+        if any(a.required for a in members) != required:
             continue
-        total += ask.weight
-        if ask.concept_id in c.concepts:
-            held += ask.weight * concept_years_credit(c.concepts[ask.concept_id], ask.years, config)
+        total += members[0].weight
+        held += members[0].weight * result.credit
     if total <= 0:
         return config.empty_required_credit if required else None
     return held / total
 
 
 def credential_penalty(
-    c: CandidateFacts, asks: list[Ask], taxonomy: Taxonomy, config: ScoringConfig
+    c: CandidateFacts,
+    judged: list[tuple[list[Ask], UnitResult]],
+    taxonomy: Taxonomy,
+    config: ScoringConfig,
 ) -> float:
-    """Points taken off for required credentials the candidate lacks (softened, capped)."""
+    """Points taken off for required credential units the candidate does not meet.
+
+    One penalty per unit (an unmet "PMP or PgMP" costs one), softened when a member's
+    sentence says "or equivalent" or the candidate holds a credential of a member's
+    category; capped over the posting.
+    """
     held_categories = {
         taxonomy.by_id[cid].category
         for cid in c.concepts
@@ -238,13 +261,14 @@ def credential_penalty(
     }
     cfg = config.credentials
     total = 0.0
-    for ask in asks:
-        if not ask.required or ask.kind != "credential" or ask.concept_id in c.concepts:
+    for members, result in judged:
+        creds = [a for a in members if a.kind == "credential"]
+        if result.met or not creds or not any(a.required for a in members):
             continue
         points = cfg.missing_required_penalty
-        if ask.softened:
+        if any(a.softened for a in members):
             points *= cfg.or_equivalent_factor
-        if ask.category in held_categories:
+        if any(a.category in held_categories for a in creds):
             points *= cfg.same_category_factor
         total += points
     return min(total, cfg.max_penalty)
@@ -254,7 +278,7 @@ def component_credits(
     c: CandidateFacts,
     posting: Posting,
     extraction: Extraction,
-    asks: list[Ask],
+    judged: list[tuple[list[Ask], UnitResult]],
     taxonomy: Taxonomy,
     config: ScoringConfig,
 ) -> dict[str, float | None]:
@@ -269,8 +293,8 @@ def component_credits(
         level = config.level_credit(abs(c.level_rank - posting_level.rank))
     case = location_case(posting, c.location)
     return {
-        "required": _coverage(c, asks, True, config),
-        "preferred": _coverage(c, asks, False, config),
+        "required": _coverage(judged, True, config),
+        "preferred": _coverage(judged, False, config),
         "years": years,
         "degree": _degree_credit(c, extraction, config),
         "level": level,
@@ -292,7 +316,8 @@ def score_pair(
     `credential_penalty` (0 or negative); the points add up to the score before clipping.
     """
     asks = posting_asks(extraction, taxonomy, config)
-    credits = component_credits(candidate, posting, extraction, asks, taxonomy, config)
+    judged = judge_asks(candidate, asks, taxonomy, config)
+    credits = component_credits(candidate, posting, extraction, judged, taxonomy, config)
     total_weight = sum(config.component_weight(k) for k in COMPONENTS if credits[k] is not None)
     breakdown: dict[str, float] = {}
     raw = 0.0
@@ -305,18 +330,22 @@ def score_pair(
         )
         breakdown[name] = final_score(points)
         raw += points
-    penalty = credential_penalty(candidate, asks, taxonomy, config)
+    penalty = credential_penalty(candidate, judged, taxonomy, config)
     breakdown["credential_penalty"] = final_score(-penalty)
     score = min(100.0, max(0.0, raw - penalty))
-    held = [a.concept_id for a in asks if a.concept_id in candidate.concepts]
+    # each unit is listed once, by its first member's id (`report` adds how it was met)
+    lists: dict[str, list[str]] = {"matched": [], "required": [], "preferred": []}
+    for members, result in judged:
+        key = "matched" if result.met else "required"
+        if key == "required" and not any(a.required for a in members):
+            key = "preferred"
+        lists[key].append(members[0].concept_id)
     return Match(
         candidate_id=candidate.candidate_id,
         posting_id=posting.id,
         score=final_score(score),
         breakdown=breakdown,
-        matched=held,
-        missing_required=[a.concept_id for a in asks if a.required and a.concept_id not in held],
-        missing_preferred=[
-            a.concept_id for a in asks if not a.required and a.concept_id not in held
-        ],
+        matched=lists["matched"],
+        missing_required=lists["required"],
+        missing_preferred=lists["preferred"],
     )

@@ -25,7 +25,7 @@ from matcher.scoring.pair import score_pair
 from matcher.taxonomy import Taxonomy
 
 #: Bump when a rule of `pair.score_pair` changes: every stored explanation is then redone.
-SCORING_VERSION = 1
+SCORING_VERSION = 2  # 2: alternative groups and broader concepts (issue #11)
 
 
 def _best_per_group(group: np.ndarray, other: np.ndarray, score: np.ndarray, k: int) -> np.ndarray:

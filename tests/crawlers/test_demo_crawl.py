@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 EXPECTED = {
     "greenhouse:northwind-cloud": (5, 2, 1),
     "greenhouse:helix-health": (6, 2, 0),
+    "greenhouse:tidewater-freight": (3, 0, 0),
     "lever:quarry-games": (9, 2, 1),
     "lever:voltline-energy": (3, 1, 0),
     "ashby:ledgerly": (4, 1, 1),
@@ -55,9 +56,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, list[dic
 def test_demo_crawl_keeps_every_tpm_posting(demo_run: tuple) -> None:
     result, postings, _ = demo_run
     assert result.exit_code == 0, result.output
-    assert len(postings) == sum(k for k, _, _ in EXPECTED.values()) == 36
+    assert len(postings) == sum(k for k, _, _ in EXPECTED.values()) == 39
     assert not NON_TPM & {p["title"] for p in postings}
-    assert len({p["id"] for p in postings}) == 36
+    assert len({p["id"] for p in postings}) == 39
     # input order is stable: sources in DemoBoard.sources() order
     keys = [":".join(p["id"].split(":", 2)[:2]) for p in postings]
     assert keys == sorted(keys, key=list(dict.fromkeys(keys)).index)
@@ -76,7 +77,7 @@ def test_demo_summary_per_source(demo_run: tuple) -> None:
         ok, got_kept, got_dropped, _, got_rejected, errors = rows[key][1:7]
         assert (ok, errors) == ("yes", "0"), key
         assert (int(got_kept), int(got_dropped), int(got_rejected)) == (kept, dropped, rejected)
-    assert "36 postings from 7 sources" in result.output
+    assert "39 postings from 8 sources" in result.output
     rejected_lines = [line for line in result.output.splitlines() if line.startswith("rejected ")]
     assert len(rejected_lines) == 5  # one line per malformed entry, with its reason
     for reason in ("no title", "no description", "not valid JSON", "holds no JobPosting"):

@@ -348,3 +348,41 @@ def test_heldout2_rows_load_and_are_new(shared_data: Path, taxonomy: Taxonomy) -
     assert tuned.isdisjoint(lab.id for lab in labels)
     # No two rows with the same text (the CSV repeats about 124 rows).
     assert len({p.text for p in postings}) == 20
+
+
+def test_alternative_groups_precision_and_recall() -> None:
+    from dataclasses import replace
+
+    def grouped(*ids: str, group: int = 1) -> list[Requirement]:
+        return [replace(req(c), group=group) for c in ids]
+
+    pmp_or_scrum = frozenset({"credential.pmp", "method.scrum"})
+    labels = [
+        label("a", ("credential.pmp", True), ("method.scrum", True), groups=(pmp_or_scrum,)),
+        label("b", ("tool.jira", True), ("tool.excel", True), groups=()),
+        label("c", ("tool.jira", True), ("tool.excel", True)),  # not labelled for groups
+    ]
+    extractions = [
+        Extraction("a", grouped("credential.pmp", "method.scrum")),
+        Extraction("b", grouped("tool.jira", "tool.excel")),  # "Jira and Excel": invented
+        Extraction("c", grouped("tool.jira", "tool.excel")),  # not counted
+    ]
+    report = evaluate(labels, extractions, KINDS)
+    assert (report.groups.tp, report.groups.fp, report.groups.fn) == (1, 1, 0)
+    assert report.groups_labelled == 2 and report.groups.precision == pytest.approx(0.5)
+    assert report.group_errors == [("b", "fp", "tool.excel | tool.jira")]
+    missed = evaluate(
+        labels[:1], [Extraction("a", [req("credential.pmp"), req("method.scrum")])], KINDS
+    )
+    assert missed.groups.recall == 0.0
+    good = {
+        "id": "x",
+        "concepts": [{"id": "tool.jira", "required": True}],
+        "min_years_experience": None,
+        "degree": None,
+        "level": None,
+    }
+    with pytest.raises(LabelError, match=r"groups\[1\]: \['tool.asana'\] are not in"):
+        parse_label({**good, "groups": [["tool.jira", "tool.asana"]]}, "f:1")
+    with pytest.raises(LabelError, match=r"two or more"):
+        parse_label({**good, "groups": [["tool.jira"]]}, "f:2")

@@ -43,6 +43,17 @@ def flow_settings(tmp_path: Path, repo_root: Path) -> Settings:
     )
 
 
+@pytest.fixture
+def env(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A warehouse of open postings and the settings pointing at it; cwd is the repository."""
+    monkeypatch.chdir(repo_root)
+    wh = tmp_path / "wh" / "tpm.duckdb"
+    monkeypatch.setenv("TPM_MATCH_WAREHOUSE_PATH", str(wh))
+    monkeypatch.setenv("TPM_MATCH_TAXONOMY_PATH", str(repo_root / "skills_taxonomy.yaml"))
+    monkeypatch.setenv("TPM_MATCH_SCORING_CONFIG_PATH", str(repo_root / "scoring.yaml"))
+    return wh
+
+
 class SmtpInbox:
     """An aiosmtpd handler that keeps each message, or refuses every one (`refuse`)."""
 

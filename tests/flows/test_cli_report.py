@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import duckdb
-import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -15,17 +14,6 @@ from matcher.taxonomy import Taxonomy
 from tests.matcher.report_fixtures import make_warehouse
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def env(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A warehouse of open postings and the settings pointing at it; cwd is the repository."""
-    monkeypatch.chdir(repo_root)
-    wh = tmp_path / "wh" / "tpm.duckdb"
-    monkeypatch.setenv("TPM_MATCH_WAREHOUSE_PATH", str(wh))
-    monkeypatch.setenv("TPM_MATCH_TAXONOMY_PATH", str(repo_root / "skills_taxonomy.yaml"))
-    monkeypatch.setenv("TPM_MATCH_SCORING_CONFIG_PATH", str(repo_root / "scoring.yaml"))
-    return wh
 
 
 def _report(profile: str) -> dict:

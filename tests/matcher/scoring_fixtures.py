@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -124,3 +125,39 @@ def random_sample(
             )
         )
     return cands, postings
+
+
+def grouped_sample(
+    taxonomy: Taxonomy, n_postings: int, n_candidates: int, seed: int
+) -> tuple[list[CandidateFacts], list[tuple[Posting, Extraction]]]:
+    """`random_sample` with alternative groups and broader / narrower concepts on both sides.
+
+    Runs of 2-3 asks of a posting share a group; postings ask for broader concepts of
+    what candidates hold and candidates hold narrower concepts of what postings ask.
+    """
+    cands, postings = random_sample(taxonomy, n_postings, n_candidates, seed)
+    rng = np.random.default_rng(seed + 1)
+    related = [c.id for c in taxonomy.concepts if c.broader]
+    out = []
+    for p, ext in postings:
+        reqs = list(ext.requirements)
+        for cid in rng.choice(related, size=int(rng.integers(0, 3)), replace=False):
+            reqs.append(
+                req(taxonomy, str(taxonomy.ancestors(str(cid))[0]), bool(rng.random() < 0.7))
+            )
+        reqs += [req(taxonomy, str(c), True) for c in rng.choice(related, size=1)]
+        group, i = 1, 0
+        while i < len(reqs):
+            size = int(rng.integers(1, 4))
+            if size > 1 and i + size <= len(reqs):
+                for k in range(i, i + size):
+                    reqs[k] = replace(reqs[k], group=group)
+                group += 1
+            i += size
+        out.append((p, replace(ext, requirements=reqs)))
+    grown = []
+    for c in cands:
+        extra = rng.choice(related, size=int(rng.integers(0, 4)), replace=False)
+        years = {str(x): (float(rng.integers(0, 9)) if rng.random() < 0.5 else None) for x in extra}
+        grown.append(replace(c, concepts={**years, **c.concepts}))
+    return grown, out

@@ -9,9 +9,9 @@ import pytest
 
 from matcher.gaps import find_gaps
 from matcher.scoring.config import ScoringConfig, load_scoring_config
-from matcher.scoring.pair import score_pair
+from matcher.scoring.pair import judge_asks, posting_asks, score_pair
 from matcher.taxonomy import Taxonomy
-from tests.matcher.scoring_fixtures import candidate, posting, random_sample, req
+from tests.matcher.scoring_fixtures import candidate, grouped_sample, posting, random_sample, req
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -59,3 +59,41 @@ def test_no_gaps_without_postings_or_when_everything_is_held(taxonomy: Taxonomy,
     cand = candidate(concepts={"tool.jira": None})
     assert find_gaps(cand, [], taxonomy, config) == []
     assert find_gaps(cand, [posting(1, [req(taxonomy, "tool.jira")])], taxonomy, config) == []
+
+
+def test_gaps_never_recommend_an_ask_already_met(taxonomy: Taxonomy, config) -> None:
+    def grouped(ids: list[str], group: int) -> list:
+        return [replace(req(taxonomy, c), group=group) for c in ids]
+
+    postings = [
+        posting(
+            1, [*grouped(["credential.pmp", "credential.pgmp"], 1), req(taxonomy, "tool.jira")]
+        ),
+        posting(
+            2, [*grouped(["tool.aws", "tool.azure", "tool.gcp"], 1), req(taxonomy, "tool.jira")]
+        ),
+        posting(3, [req(taxonomy, "method.agile"), req(taxonomy, "tool.jira")]),
+        posting(4, [*grouped(["method.kanban", "method.lean"], 1), req(taxonomy, "tool.jira")]),
+        posting(5, [*grouped(["method.kanban", "method.lean"], 2), req(taxonomy, "tool.jira")]),
+    ]
+    cand = candidate(concepts={"credential.pmp": None, "tool.gcp": None, "method.scrum": None})
+    ids = [g.concept_id for g in find_gaps(cand, postings, taxonomy, config, limit=None)]
+    assert ids[0] == "tool.jira"
+    for met in ("credential.pgmp", "tool.aws", "tool.azure", "method.agile"):
+        assert met not in ids
+    # an unmet group is one recommendation: its best member (ties: the lower id)
+    assert ids == ["tool.jira", "method.kanban"]
+    # and on random grouped postings every recommended concept is in some unmet ask
+    cands, many = grouped_sample(taxonomy, n_postings=60, n_candidates=3, seed=8)
+    for c in cands:
+        unmet = {
+            a.concept_id
+            for _, e in many
+            for members, result in judge_asks(
+                c, posting_asks(e, taxonomy, config), taxonomy, config
+            )
+            if not result.met
+            for a in members
+        }
+        gaps = find_gaps(c, many, taxonomy, config, limit=None)
+        assert gaps and {g.concept_id for g in gaps} <= unmet

@@ -17,6 +17,7 @@ from matcher.profile import (
     read_resume,
 )
 from matcher.taxonomy import Taxonomy
+from tests.matcher.resume_fixtures import text_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,36 +99,11 @@ def test_candidate_id_is_stable() -> None:
     assert candidate_id_for("Ada Lovelace", "a@x.org").startswith("ada-lovelace-")
 
 
-def _pdf(text: str) -> bytes:
-    """A minimal one-page PDF showing `text` in Helvetica (offsets computed)."""
-    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def test_resume_pdf_and_markdown_merge_with_the_yaml(
     tmp_path: Path, taxonomy: Taxonomy, normalizer: Normalizer
 ) -> None:
     pdf = tmp_path / "cv.pdf"
-    pdf.write_bytes(_pdf("I led Kanban teams and ran Confluence spaces for 7 years."))
+    pdf.write_bytes(text_pdf("I led Kanban teams and ran Confluence spaces for 7 years."))
     assert "Kanban" in read_resume(pdf)
     md = tmp_path / "cv.md"
     md.write_text(

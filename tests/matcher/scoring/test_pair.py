@@ -215,3 +215,51 @@ def test_config_missing_key_and_file(tmp_path: Path) -> None:
         parse_scoring_config(raw, origin="scoring.yaml")
     with pytest.raises(ScoringConfigError, match="cannot read the scoring config"):
         load_scoring_config(tmp_path / "absent.yaml")
+
+
+def _grouped(taxonomy: Taxonomy, ids: list[str], group: int = 1, **kw):
+    from dataclasses import replace
+
+    return [replace(req(taxonomy, cid, **kw), group=group) for cid in ids]
+
+
+def test_a_group_is_met_by_any_member_once_and_without_penalty(taxonomy, config) -> None:
+    creds = _grouped(taxonomy, ["credential.pmp", "credential.pgmp"])
+    p, e = posting(1, [*creds, req(taxonomy, "tool.jira")])
+    pmp = score_pair(candidate("A", concepts={"credential.pmp": None}), p, e, taxonomy, config)
+    assert pmp.matched == ["credential.pmp"] and pmp.missing_required == ["tool.jira"]
+    assert pmp.breakdown["credential_penalty"] == 0
+    pgmp = score_pair(candidate("B", concepts={"credential.pgmp": None}), p, e, taxonomy, config)
+    assert pgmp.score == pmp.score and pgmp.matched == ["credential.pmp"]
+    # the group weighs as one credential (1.5), not two, beside Jira (a tool, 0.8)
+    assert pmp.breakdown["required"] == round(100 * 1.5 / (1.5 + 0.8), 2)
+    none = score_pair(candidate("D"), p, e, taxonomy, config)
+    assert none.missing_required == ["credential.pmp", "tool.jira"]  # one line for the group
+    assert none.breakdown["credential_penalty"] == -config.credentials.missing_required_penalty
+
+
+def test_a_narrower_concept_meets_a_broader_ask_but_not_the_reverse(taxonomy, config) -> None:
+    p, e = posting(1, [req(taxonomy, "method.agile")])
+    scrum = score_pair(candidate("A", concepts={"method.scrum": 4.0}), p, e, taxonomy, config)
+    agile = score_pair(candidate("B", concepts={"method.agile": 4.0}), p, e, taxonomy, config)
+    assert scrum.matched == ["method.agile"] and scrum.score == agile.score
+    q, f = posting(2, [req(taxonomy, "method.scrum")])
+    back = score_pair(candidate("B", concepts={"method.agile": 4.0}), q, f, taxonomy, config)
+    assert back.missing_required == ["method.scrum"] and back.breakdown["required"] == 0
+
+
+def test_per_concept_years_apply_to_the_member_held(taxonomy, config) -> None:
+    asks = _grouped(taxonomy, ["tool.aws", "tool.gcp"], years=4.0)
+    p, e = posting(1, asks)
+    short = score_pair(candidate("A", concepts={"tool.gcp": 2.0}), p, e, taxonomy, config)
+    long = score_pair(candidate("B", concepts={"tool.gcp": 6.0}), p, e, taxonomy, config)
+    both = candidate("C", concepts={"tool.aws": 1.0, "tool.gcp": 6.0})
+    assert short.score < long.score == score_pair(both, p, e, taxonomy, config).score
+
+
+def test_relation_credits_are_validated(config) -> None:
+    raw = config.model_dump()
+    for bad in (1.5, -0.1, float("nan")):
+        raw["relations"] = {"narrower_credit": bad, "broader_credit": 0.0}
+        with pytest.raises(ScoringConfigError, match=r"relations\.narrower_credit"):
+            parse_scoring_config(raw)
