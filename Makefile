@@ -1,10 +1,13 @@
 # The two commands a newcomer needs: `make demo` and `make test` (`make test-fast` while editing).
 # Both install what they need on first use (a virtualenv from the locked requirements,
-# with the DuckDB command-line program as .venv/bin/duckdb).
+# every file checked against its hash, with the DuckDB command-line program as .venv/bin/duckdb).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# The installers themselves are pinned too (bump them on purpose, like the lock).
+PIP_VERSION := 26.3
+UV_VERSION  := 0.13.9
 
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
@@ -13,8 +16,8 @@ export DO_NOT_TRACK := 1
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip uv
-	$(BIN)/uv pip install -q --python $(BIN)/python -r requirements.lock
+	$(BIN)/python -m pip install -q pip==$(PIP_VERSION) uv==$(UV_VERSION)
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@test -x $(BIN)/duckdb || { echo "$(BIN)/duckdb is missing: the duckdb-cli package did not install"; exit 1; }
 	touch $(STAMP)

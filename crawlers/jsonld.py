@@ -172,13 +172,17 @@ def location_text(value: Any) -> str | None:
     return ", ".join(p for p in parts if p) or _name(value)
 
 
-def identifier_text(value: Any) -> str | None:
-    """JobPosting.identifier as text (a PropertyValue's value, or the plain value)."""
+def identifier_value(value: Any) -> Any:
+    """JobPosting.identifier as given: a PropertyValue's value, or the plain value.
+
+    The spider checks its type (a string or an integer); None when there is none.
+
+    >>> identifier_value({"@type": "PropertyValue", "value": 17}), identifier_value("A-1")
+    (17, 'A-1')
+    """
     if isinstance(value, dict):
         value = value.get("value") or value.get("@id") or value.get("name")
-    if isinstance(value, int | float | str) and str(value).strip():
-        return str(value).strip()
-    return None
+    return value
 
 
 def salary_fields(value: Any) -> dict[str, Any]:

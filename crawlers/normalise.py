@@ -1,4 +1,5 @@
-"""Pure normalisation helpers: salary, currency, pay period, dates, remote, employment type.
+"""Pure normalisation helpers: salary, currency, pay period, dates, remote, employment type,
+a board's id for a posting.
 
 Used by the normalisation pipeline and the spiders. No Scrapy here, so each rule has a
 doctest.
@@ -244,3 +245,27 @@ def employment_type(value: object) -> str | None:
         return None
     key = re.sub(r"[^a-z]", "", value.lower())
     return _EMPLOYMENT.get(key, value.strip())
+
+
+def source_id_text(value: object) -> str | None:
+    """A board's id for a posting as text: a non-empty string or an integer, else None.
+
+    >>> source_id_text(" 4f2a "), source_id_text(9001), source_id_text(True)
+    ('4f2a', '9001', None)
+    >>> source_id_text({"$ne": 1}), source_id_text(1.5), source_id_text([1]), source_id_text("")
+    (None, None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def missing_id(value: object) -> bool:
+    """True when an entry has no id at all: absent, null or blank text.
+
+    >>> missing_id(None), missing_id("  "), missing_id(0), missing_id({})
+    (True, True, False, False)
+    """
+    return value is None or (isinstance(value, str) and not value.strip())

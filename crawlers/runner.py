@@ -36,6 +36,8 @@ LOCAL_OVERRIDES: dict[str, Any] = {"AUTOTHROTTLE_START_DELAY": 0, "DOWNLOAD_DELA
 #: Seconds the child gets beyond its crawls' own CLOSESPIDER_TIMEOUT before it is stopped,
 #: and then to close cleanly (write its stats and feeds) after SIGTERM.
 GRACE_S = 30.0
+#: Seconds a crawl gets to close when the process that started it is being stopped.
+STOP_GRACE_S = 5.0
 
 
 @dataclass
@@ -205,7 +207,11 @@ def _run_child(spec_path: Path, log_path: Path, hard_timeout: float) -> tuple[in
         log_path.write_text(f"OSError: cannot start the crawl process: {exc}\n")
         return None, False
     wait = _wait(proc)
-    status = wait(hard_timeout)
+    try:
+        status = wait(hard_timeout)
+    except BaseException:  # this process is being stopped (SIGTERM, Ctrl-C): so is the crawl
+        stop_group(proc.pid, wait, grace_s=STOP_GRACE_S)
+        raise
     if status is not None:
         return status, False
     stop_group(proc.pid, wait)

@@ -3,7 +3,9 @@
 Politeness first: robots.txt is obeyed, AutoThrottle adapts the pace to the server, at
 most two requests run at once per domain, and 429/5xx/timeouts are retried with an
 exponential backoff that honours `Retry-After` (crawlers.middlewares.retry); a refused
-connection, a failed DNS lookup or a TLS error is not retried (the board is down). The
+connection, a failed DNS lookup or a TLS error is not retried (the board is down). A
+redirect that leaves the board's host (for JSON-LD pages, the page's site) is refused and
+reported (crawlers.middlewares.redirects). The
 flows turn the tpm-match settings into overrides of these (flows/crawl_settings.py) and
 crawlers/crawl_process.py applies them; nothing here reads the environment.
 """
@@ -40,6 +42,8 @@ RETRY_BACKOFF_BASE = 1.0
 RETRY_BACKOFF_MAX = 60.0
 
 DOWNLOADER_MIDDLEWARES = {
+    # a redirect that leaves the board's host (jsonld: the page's site) is refused
+    "crawlers.middlewares.redirects.SameSiteRedirectMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.retry.BackoffRetryMiddleware": 550,
 }

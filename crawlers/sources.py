@@ -117,6 +117,19 @@ class Source(BaseModel):
         return bool(hosts) and hosts <= {"127.0.0.1", "localhost", "::1"}
 
     @property
+    def posting_keys(self) -> frozenset[str]:
+        """Every source key its postings can carry: the key, and for a jsonld source the
+        `jsonld:HOST` of each of its URLs and its api_base (a posting's board is its
+        page's host).
+
+        >>> sorted(Source(type="jsonld", urls=["https://a.test/j", "https://b.test/j"]).posting_keys)
+        ['jsonld:a.test', 'jsonld:b.test']
+        """
+        urls = [*self.urls, *([self.api_base] if self.api_base else [])] if self.urls else []
+        hosts = ((urlsplit(u).hostname or "unknown").replace(":", "-") for u in urls)
+        return frozenset({self.key, *(f"{self.type}:{host}" for host in hosts)})
+
+    @property
     def key(self) -> str:
         """`type:board`, e.g. `greenhouse:stripe` (the prefix of every posting id)."""
         return f"{self.type}:{self.board_token}"

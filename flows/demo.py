@@ -58,7 +58,7 @@ class StageDisplay:
             SpinnerColumn(finished_text="[green]✓"),
             TextColumn("[bold]{task.fields[label]:<18}"),
             BarColumn(bar_width=24),
-            TextColumn("{task.description}"),
+            TextColumn("{task.description}", markup=False),  # board and candidate text
             TimeElapsedColumn(),
             console=console,
             transient=False,

@@ -22,6 +22,7 @@ when a served deployment loads the flow by entrypoint.
 """
 
 import shutil
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from uuid import uuid4
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
+from prefect.exceptions import TerminationSignal
 from prefect.utilities.annotations import quote
 
 from crawlers.runner import CrawlResult
@@ -53,6 +55,7 @@ from matcher.scoring.config import load_scoring_config
 from matcher.scoring.topk import context_hash
 from matcher.taxonomy import load_taxonomy
 from warehouse import Warehouse, WarehouseError
+from warehouse.lifecycle import LifecycleRules
 
 #: Crawl output directories kept under work_dir/crawl (older ones are removed).
 KEEP_CRAWL_DIRS = 3
@@ -68,7 +71,7 @@ def _result_counts(result: CrawlResult) -> dict[str, Any]:
         "ok": result.ok,
         "kept": result.kept,
         "dropped_by_filter": result.dropped_by_filter,
-        "rejected": result.rejected,
+        "rejected": result.rejected_count,
         "seconds": round(result.seconds, 2),
     }
 
@@ -133,10 +136,35 @@ def flag_failing_sources(
         get_run_logger().warning("sources failing night after night: %s", summary.failing_sources)
 
 
+def lifecycle_rules(settings: Settings, sources: list[Source]) -> LifecycleRules:
+    """The closing rules of tonight's load (warehouse/lifecycle.py), from the settings.
+
+    Postings of a source missing from `sources` close at once, unless there are no
+    sources at all (an empty sources file closes nothing).
+    """
+    keys = frozenset(k for s in sources for k in s.posting_keys) if sources else None
+    return LifecycleRules(settings.min_seen_share, settings.close_after_nights, keys)
+
+
 def _prune_crawl_dirs(root: Path, keep: int = KEEP_CRAWL_DIRS) -> None:
     dirs = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: p.name)
     for old in dirs[:-keep]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The `runs` error of a run that stopped: the exception, or the signal that stopped it.
+
+    >>> describe_failure(TerminationSignal(signal=15)), describe_failure(KeyboardInterrupt())
+    ('interrupted by SIGTERM', 'interrupted by SIGINT')
+    >>> describe_failure(ValueError("bad"))
+    'ValueError: bad'
+    """
+    if isinstance(exc, TerminationSignal):
+        return f"interrupted by {signal.Signals(exc.signal).name}"
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted by SIGINT"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def run_pipeline(settings: Settings, summary: RunSummary) -> None:
@@ -174,7 +202,17 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
                 quote(warmed),
             )
             emit("load", f"loading {len(postings)} postings")
-            counts = st.load_postings(postings, crawled_ok=crawled_ok, seen_at=summary.started_at)
+            counts = st.load_postings(
+                postings,
+                crawled_ok=crawled_ok,
+                seen_at=summary.started_at,
+                rules=lifecycle_rules(settings, sources),
+            )
+            summary.held_sources = counts.held_sources
+            if counts.held_sources:
+                logger.warning(
+                    "boards answered with too few postings, kept open: %s", counts.held_sources
+                )
             loaded = st.load_extractions(extractions)
             summary.stage_counts["extract"] = {
                 "new_or_changed": len(fresh),
@@ -232,10 +270,10 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             emit("publish", f"published {settings.warehouse_path}", done=True)
         # match alerts: feeds and digests of the published night (never raises)
         deliver_alerts(settings, wh, taxonomy, summary)
-    except Exception as exc:
-        summary.errors.append(f"{type(exc).__name__}: {exc}")
+    except (Exception, TerminationSignal, KeyboardInterrupt) as exc:
+        summary.errors.append(describe_failure(exc))
         summary.finish(sources_ok=0, sources_failed=0, status="failed")
-        logger.error("run %s failed before publishing: %s", summary.run_id, exc)
+        logger.error("run %s failed before publishing: %s", summary.run_id, summary.errors[-1])
         try:
             wh.record_run(summary.record())
         except Exception as record_exc:  # the original error matters more

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from matcher.report.safe import md_text
 from warehouse import RunRecord
 from warehouse.records import RunStatus as Status
 
@@ -45,13 +46,17 @@ class RunSummary:
     warehouse_path: str = ""
     #: Sources that failed on each of the last N nights (tonight included): nights in a row.
     failing_sources: dict[str, int] = field(default_factory=dict)
+    #: Sources that answered with too few of their open postings, kept open tonight
+    #: (warehouse/lifecycle.py): {"open": n, "seen": m}.
+    held_sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def add_source_error(self, key: str, message: str) -> None:
         """Record an error of one source (a crawl failure, an unreadable line)."""
         self.source_errors.setdefault(key, []).append(message)
 
     def finish(self, *, sources_ok: int, sources_failed: int, status: Status | None = None) -> None:
-        """Decide the status: failed when nothing was crawled, partial when a source failed.
+        """Decide the status: failed when nothing was crawled, partial when a source failed
+        or was held (it answered with too few postings).
 
         >>> s = RunSummary("r", datetime(2026, 1, 1, tzinfo=UTC))
         >>> s.finish(sources_ok=2, sources_failed=1); s.status
@@ -66,7 +71,7 @@ class RunSummary:
             self.status = status
         elif sources_ok == 0 and sources_failed > 0:
             self.status = "failed"
-        elif sources_failed:
+        elif sources_failed or self.held_sources:
             self.status = "partial"
         else:
             self.status = "success"
@@ -85,6 +90,7 @@ class RunSummary:
             source_counts=self.source_counts,
             source_errors=errors,
             failing_sources=self.failing_sources,
+            held_sources=self.held_sources,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -129,20 +135,48 @@ def failing_sources(past: dict[str, int], tonight: dict[str, bool], nights: int)
     return {key: n for key, n in sorted(streaks.items()) if n >= nights}
 
 
+#: Longest third-party message the artifact shows (the runs row keeps it whole).
+MAX_MESSAGE_CHARS = 300
+
+
+def _text(value: object) -> str:
+    """Third-party or user text made inert for the markdown artifact, and cut short.
+
+    >>> print(_text("<img src=x onerror=alert(1)> [a](javascript:b) | *c*"))
+    &lt;img src=x onerror=alert\\(1\\)&gt; \\[a\\]\\(javascript:b\\) \\| \\*c\\*
+    """
+    text = str(value)
+    if len(text) > MAX_MESSAGE_CHARS:
+        text = text[: MAX_MESSAGE_CHARS - 1] + "…"
+    return md_text(text)
+
+
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    """A markdown table; cells are rendered markdown (escape untrusted text with `_text`)."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in rows]
     return lines
 
 
+def _count(value: object) -> int:
+    """A count from source counts (an older record may hold a list of messages)."""
+    if isinstance(value, list):
+        return len(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def markdown(summary: RunSummary) -> str:
-    """The Prefect artifact: status, counts per stage and source, failures, demand changes."""
+    """The Prefect artifact: status, counts per stage and source, failures, demand changes.
+
+    Every text that comes from a board, a file or an error is escaped (`_text`); the run
+    id, status, stage names and concept ids are the tool's own.
+    """
     lines = [
         f"# tpm-match nightly run `{summary.run_id}`: **{summary.status}**",
         "",
         f"Started {summary.started_at:%Y-%m-%d %H:%M:%S} UTC"
         + (f", finished {summary.finished_at:%H:%M:%S} UTC" if summary.finished_at else "")
-        + (f"; warehouse `{summary.warehouse_path}`" if summary.warehouse_path else ""),
+        + (f"; warehouse {_text(summary.warehouse_path)}" if summary.warehouse_path else ""),
         "",
         "## Stages",
         "",
@@ -151,7 +185,7 @@ def markdown(summary: RunSummary) -> str:
     for stage, value in summary.stage_counts.items():
         if isinstance(value, dict):
             value = ", ".join(f"{k} {v}" for k, v in value.items())
-        stage_rows.append([stage, value])
+        stage_rows.append([_text(stage), _text(value)])
     lines += _table(["stage", "counts"], stage_rows)
     if summary.source_counts:
         lines += ["", "## Sources", ""]
@@ -160,36 +194,50 @@ def markdown(summary: RunSummary) -> str:
             errors = len(summary.source_errors.get(key, []))
             rows.append(
                 [
-                    key,
+                    _text(key),
                     "ok" if counts.get("ok") else "**failed**",
-                    counts.get("kept", 0),
-                    counts.get("dropped_by_filter", 0),
-                    counts.get("rejected", 0),
+                    _count(counts.get("kept", 0)),
+                    _count(counts.get("dropped_by_filter", 0)),
+                    _count(counts.get("rejected", 0)),
                     errors,
                 ]
             )
         lines += _table(["source", "crawl", "kept", "not TPM", "rejected", "errors"], rows)
+    if summary.held_sources:
+        lines += ["", "## Boards that answered with too few postings (kept open tonight)", ""]
+        lines += _table(
+            ["source", "open before", "seen tonight"],
+            [
+                [_text(key), _count(h.get("open")), _count(h.get("seen"))]
+                for key, h in sorted(summary.held_sources.items())
+            ],
+        )
     if summary.failing_sources:
         lines += ["", "## Boards failing night after night", ""]
         lines += _table(
             ["source", "failed nights in a row"],
-            [[f"`{key}`", n] for key, n in summary.failing_sources.items()],
+            [[_text(key), n] for key, n in summary.failing_sources.items()],
         )
     failures = {k: v for k, v in summary.source_errors.items() if v}
     if failures or summary.errors:
         lines += ["", "## Failures", ""]
         for key, messages in sorted(failures.items()):
             for message in messages[:5]:
-                lines.append(f"- `{key}`: {message}")
+                lines.append(f"- {_text(key)}: {_text(message)}")
             if len(messages) > 5:
-                lines.append(f"- `{key}`: … and {len(messages) - 5} more")
-        lines += [f"- {message}" for message in summary.errors]
+                lines.append(f"- {_text(key)}: … and {len(messages) - 5} more")
+        lines += [f"- {_text(message)}" for message in summary.errors]
     lines += ["", "## Biggest changes in skill demand (open postings asking)", ""]
     if summary.demand_changes:
         lines += _table(
             ["concept", "before", "after", "change"],
             [
-                [f"{c.concept_name} (`{c.concept_id}`)", c.before, c.after, f"{c.delta:+d}"]
+                [
+                    f"{_text(c.concept_name)} (`{c.concept_id}`)",
+                    c.before,
+                    c.after,
+                    f"{c.delta:+d}",
+                ]
                 for c in summary.demand_changes
             ],
         )

@@ -16,12 +16,17 @@ What it sets, only where the caller has not set it already:
 - optionally a quieter Prefect console log (`PREFECT_LOGGING_LEVEL`).
 
 `local_run_settings` is the one setting that cannot go through the environment (it
-needs None): flow-run heartbeats off while a flow runs against the temporary server.
+needs None): flow-run heartbeats off while a flow runs against the temporary server. It
+also starts that server itself (`flows.prefect_server`), so that the server dies with
+this process even on kill -9. `exit_on_sigterm` lets a SIGTERM (what `timeout`, systemd
+and cron wrappers send) unwind the process like Ctrl-C does, so exit hooks run: Prefect's
+stops the temporary server, `finally` blocks stop crawls and the demo board.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
@@ -103,7 +108,8 @@ def configure_prefect(
 
 @contextmanager
 def local_run_settings(settings: Settings) -> Iterator[None]:
-    """Run flows inside this block; in ephemeral mode, without flow-run heartbeats.
+    """Run flows inside this block; in ephemeral mode, without flow-run heartbeats, and
+    against a temporary server that cannot outlive this process (`flows.prefect_server`).
 
     Heartbeats let a real Prefect server notice a flow run whose process died. The
     temporary server of ephemeral mode dies with this process, so there they only cost:
@@ -114,7 +120,34 @@ def local_run_settings(settings: Settings) -> Iterator[None]:
     if settings.prefect_api_url:
         yield
         return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
 
+    if not PREFECT_API_URL.value():  # ephemeral mode: Prefect's clients will use this one
+        from flows.prefect_server import TemporaryServer
+
+        TemporaryServer().start()  # stopped by Prefect's exit hook, or by its parent's death
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # the status a shell reports for a process `signum` stopped
+
+
+@contextmanager
+def exit_on_sigterm() -> Iterator[None]:
+    """In this block (main thread), SIGTERM raises `SystemExit(143)` instead of killing.
+
+    The process then unwinds like on Ctrl-C: `finally` blocks and exit hooks run. Inside
+    a flow run Prefect's own handler comes first (the run is marked crashed and the
+    nightly records it as failed), then hands the signal back to this one.
+    """
+    previous = signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

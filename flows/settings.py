@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     crawl_retry_delay_s: float = Field(default=10.0, ge=0)
     # a source that failed on each of this many last nights is flagged in the run
     failing_source_nights: int = Field(default=3, ge=1)
+    # posting lifecycle (warehouse/lifecycle.py): a board answering with fewer than this
+    # share of its open postings keeps them open one night (flagged, run partial)
+    min_seen_share: float = Field(default=0.5, ge=0, le=1)
+    # an open posting unseen for this many runs (a board failing every night) closes
+    close_after_nights: int = Field(default=7, ge=1)
     http_cache: bool = False
     user_agent: str = "tpm-match/0.1 (+https://github.com/tpm-match/tpm-match)"
     # extraction and scoring

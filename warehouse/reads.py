@@ -75,7 +75,7 @@ def _match(row: tuple[Any, ...]) -> Match:
 def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
     if row is None:
         return None
-    run_id, started, finished, status, stages, sources, errors, failing = row
+    run_id, started, finished, status, stages, sources, errors, failing, held = row
     return RunRecord(
         run_id=run_id,
         started_at=started,
@@ -85,6 +85,7 @@ def _run(row: tuple[Any, ...] | None) -> RunRecord | None:
         source_counts=json.loads(sources),
         source_errors=json.loads(errors),
         failing_sources=json.loads(failing),
+        held_sources=json.loads(held),
     )
 
 

@@ -25,6 +25,14 @@ class LoadCounts:
     reopened: int = 0
     closed: int = 0
     rejected: int = 0
+    #: open postings of held sources: none of them closed tonight (warehouse/lifecycle.py)
+    held: int = 0
+    #: closed because unseen for `close_after_nights` runs
+    closed_unseen: int = 0
+    #: closed because their source is no longer configured
+    closed_removed: int = 0
+    #: the held sources themselves: source key -> {"open": n, "seen": m}
+    held_sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         """The counts as a plain dict (for run records and Prefect artifacts)."""
@@ -35,6 +43,9 @@ class LoadCounts:
             "reopened": self.reopened,
             "closed": self.closed,
             "rejected": self.rejected,
+            "held": self.held,
+            "closed_unseen": self.closed_unseen,
+            "closed_removed": self.closed_removed,
         }
 
 
@@ -56,7 +67,9 @@ class RunRecord:
     `stage_counts` maps a stage ('crawl', 'extract', 'load', ...) to a count or a dict of
     counts; `source_counts` maps a source key ('lever:acme') to its counts; `source_errors`
     maps a source key to its error message(s); `failing_sources` maps each source that
-    failed on each of the last N nights to that count. All four are stored as JSON.
+    failed on each of the last N nights to that count; `held_sources` maps each source
+    whose postings were held open tonight (warehouse/lifecycle.py) to its open and seen
+    counts. All are stored as JSON.
     """
 
     run_id: str
@@ -67,6 +80,7 @@ class RunRecord:
     source_counts: dict[str, Any] = field(default_factory=dict)
     source_errors: dict[str, Any] = field(default_factory=dict)
     failing_sources: dict[str, int] = field(default_factory=dict)
+    held_sources: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -19,6 +19,7 @@ from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
 from warehouse import validate, validate_results
 from warehouse.events import EventWrites
+from warehouse.lifecycle import DEFAULT_RULES, HeldSource, LifecycleRules, held_sources
 from warehouse.reads import ReadMethods
 from warehouse.records import LoadCounts, RunRecord, WarehouseError
 from warehouse.sqlfiles import statement
@@ -148,15 +149,24 @@ class Staging(EventWrites, ReadMethods):
 
     # -- postings -----------------------------------------------------------------------
     def load_postings(
-        self, postings: list[Posting], *, crawled_ok: dict[str, bool], seen_at: datetime
+        self,
+        postings: list[Posting],
+        *,
+        crawled_ok: dict[str, bool],
+        seen_at: datetime,
+        rules: LifecycleRules = DEFAULT_RULES,
     ) -> LoadCounts:
-        """Upsert postings in bulk and close those gone from successfully crawled sources.
+        """Upsert postings in bulk and close those gone, by the rules of warehouse/lifecycle.py.
 
         Same content_hash: only `last_seen` moves (and a closed posting reopens). New or
         changed content: the row is inserted / rewritten. For every source key mapped to
         True in `crawled_ok`, open postings of that source missing from `postings` get
-        `closed_at = seen_at`; a failed source (False) closes nothing. Bad rows go to
-        `rejected_rows` with the reason; the rest load.
+        `closed_at = seen_at`, unless the source is *held* (it answered with fewer than
+        `rules.min_seen_share` of its open postings, and was not held the night before);
+        a failed source (False) closes nothing. Postings unseen for
+        `rules.close_after_nights` runs, and those of sources absent from
+        `rules.source_keys`, close too. Bad rows go to `rejected_rows` with the reason;
+        the rest load.
         """
         seen = _utc_naive(seen_at)
         batch = validate.postings_table(postings)
@@ -167,16 +177,54 @@ class Staging(EventWrites, ReadMethods):
             self._transaction(),
             self._registered(incoming_postings=batch.table, incoming_seen_ids=seen_ids),
         ):
+            held = self._held_sources(ok_keys, rules.min_seen_share)
             row = self.con.execute(statement("count_incoming_postings")).fetchone()
             new, changed, unchanged, reopened = (int(v) for v in row) if row else (0, 0, 0, 0)
             self.con.execute(statement("update_changed_postings"), params)
             self.con.execute(statement("touch_unchanged_postings"), params)
             self.con.execute(statement("insert_new_postings"), params)
+            closing = [k for k in ok_keys if k not in held]
             closed = self._count(
-                "close_missing_postings", {"seen_at": seen, "ok_source_keys": ok_keys}
+                "close_missing_postings", {"seen_at": seen, "ok_source_keys": closing}
             )
+            unseen = self._count(
+                "close_unseen_postings",
+                {
+                    "seen_at": seen,
+                    "held_source_keys": sorted(held),
+                    "close_after_nights": rules.close_after_nights,
+                },
+            )
+            removed = 0
+            if rules.source_keys is not None:
+                removed = self._count(
+                    "close_removed_source_postings",
+                    {"seen_at": seen, "source_keys": sorted(rules.source_keys)},
+                )
             self._reject(batch.rejected)
-        return LoadCounts(new, changed, unchanged, reopened, closed, len(batch.rejected))
+        return LoadCounts(
+            new,
+            changed,
+            unchanged,
+            reopened,
+            closed,
+            len(batch.rejected),
+            held=sum(h.open for h in held.values()),
+            closed_unseen=unseen,
+            closed_removed=removed,
+            held_sources={key: h.as_dict() for key, h in held.items()},
+        )
+
+    def _held_sources(self, ok_keys: list[str], min_seen_share: float) -> dict[str, HeldSource]:
+        """The sources of `ok_keys` whose open postings stay open tonight (lifecycle.py)."""
+        presence = {
+            key: (int(open_count), int(seen_count))
+            for key, open_count, seen_count in self.con.execute(
+                statement("select_source_presence"), {"source_keys": ok_keys}
+            ).fetchall()
+        }
+        rows = self.con.execute(statement("select_held_last_time")).fetchall()
+        return held_sources(presence, {key for key, held in rows if held}, min_seen_share)
 
     def load_extractions(self, extractions: list[Extraction]) -> int:
         """Replace the requirements (and years, degree, level) of these postings; return how many.
@@ -326,6 +374,7 @@ class Staging(EventWrites, ReadMethods):
                 "source_counts": json.dumps(run.source_counts, default=str, sort_keys=True),
                 "source_errors": json.dumps(run.source_errors, default=str, sort_keys=True),
                 "failing_sources": json.dumps(run.failing_sources, sort_keys=True),
+                "held_sources": json.dumps(run.held_sources, sort_keys=True),
             }
             self.con.execute(statement("upsert_run"), params)
         except duckdb.ConstraintException as exc:

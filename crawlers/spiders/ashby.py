@@ -13,7 +13,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawlers.normalise import normalise_period, remote_from_text
+from crawlers.normalise import missing_id, normalise_period, remote_from_text
 from crawlers.outcomes import record_error
 from crawlers.spiders.base import BoardSpider, as_text
 from matcher.models import Posting
@@ -69,11 +69,15 @@ class AshbySpider(BoardSpider):
             )
             return
         for index, job in enumerate(data["jobs"]):
-            source_id = self.job_id(job)
+            where = f"{response.url} job #{index + 1}"
+            if isinstance(job, dict) and not missing_id(job.get("id")):
+                source_id = self.valid_id(job["id"], where, job.get("title"), job.get("jobUrl"))
+                if source_id is None:
+                    continue
+            else:
+                source_id = self.job_id(job)
             if source_id is None:
-                self.reject_entry(
-                    f"{response.url} job #{index + 1}", "not a job with an id or jobUrl"
-                )
+                self.reject_entry(where, "not a job with an id or jobUrl")
                 continue
             if job.get("isListed") is False:
                 self.crawler.stats.inc_value("tpm/ashby/unlisted")
@@ -82,11 +86,9 @@ class AshbySpider(BoardSpider):
 
     @staticmethod
     def job_id(job: Any) -> str | None:
-        """Ashby's job id, else the last segment of its jobUrl (a UUID)."""
+        """The last segment of a job's jobUrl (a UUID): its id when it has none."""
         if not isinstance(job, dict):
             return None
-        if as_text(job.get("id")):
-            return as_text(job["id"])
         url = as_text(job.get("jobUrl")).rstrip("/")
         return url.rsplit("/", 1)[-1] or None if url else None
 

@@ -28,6 +28,8 @@ from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutErro
 from twisted.python.failure import Failure
 
 from crawlers.crawl_cache import CrawlCache, raw_digest
+from crawlers.middlewares.redirects import OffsiteRedirect
+from crawlers.normalise import source_id_text
 from crawlers.outcomes import record_error, record_rejection
 from matcher.models import Posting
 
@@ -89,6 +91,8 @@ def describe_failure(failure: Failure, timeout_s: float | None = None) -> str:
         return f"timed out{after} (and on every retry)"
     if isinstance(exc, DNSLookupError | CannotResolveHostError):
         return f"DNS lookup failed: {exc}"
+    if isinstance(exc, OffsiteRedirect):
+        return str(exc)
     if isinstance(exc, IgnoreRequest):
         text = str(exc)
         if "robots.txt" in text:
@@ -108,6 +112,9 @@ class BoardSpider(scrapy.Spider):
     #: `company`, or `urls` (a list of start URLs, joined by commas for the spider).
     board_arg: ClassVar[str] = "board"
     default_api_base: ClassVar[str] = ""
+    #: How far a redirect may go (crawlers/middlewares/redirects.py): "host" (the board
+    #: API's host) or "site" (the page's registrable domain).
+    redirect_scope: ClassVar[str] = "host"
 
     def __init__(
         self,
@@ -186,6 +193,19 @@ class BoardSpider(scrapy.Spider):
     def reject_entry(self, where: str, reason: str) -> None:
         """Record one entry of a response that cannot become a posting."""
         record_rejection(self.crawler, where, "unparseable", reason)
+
+    def valid_id(self, value: object, where: str, title: object, url: object) -> str | None:
+        """The id as text (`source_id_text`), or None after rejecting the entry when it is
+        neither a string nor an integer; the rejection names the posting by title and URL."""
+        text = source_id_text(value)
+        if text is None:
+            named = ", ".join(f"{t[:100]!r}" for t in (as_text(title), as_text(url)) if t)
+            reason = (
+                f"posting {named or '(no title or URL)'}: id {value!r:.60} is a "
+                f"{type(value).__name__}, not a string or an integer"
+            )
+            record_rejection(self.crawler, where, "bad_id", reason)
+        return text
 
     def posting(
         self,

@@ -15,7 +15,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawlers.normalise import remote_from_text
+from crawlers.normalise import missing_id, remote_from_text, source_id_text
 from crawlers.outcomes import record_error
 from crawlers.spiders.base import BoardSpider, as_text
 from matcher.models import Posting
@@ -96,8 +96,11 @@ class GreenhouseSpider(BoardSpider):
             )
             return
         for index, job in enumerate(jobs):
-            if not isinstance(job, dict) or job.get("id") in (None, ""):
-                self.reject_entry(f"{response.url} job #{index + 1}", "not a job object with an id")
+            where = f"{response.url} job #{index + 1}"
+            if not isinstance(job, dict) or missing_id(job.get("id")):
+                self.reject_entry(where, "not a job object with an id")
+                continue
+            if self.valid_id(job["id"], where, job.get("title"), job.get("absolute_url")) is None:
                 continue
             yield self.from_raw(job, self.job_posting)
 
@@ -115,7 +118,7 @@ class GreenhouseSpider(BoardSpider):
             except (KeyError, TypeError, ValueError):
                 fields = {}
         return self.posting(
-            source_id=job["id"],
+            source_id=source_id_text(job["id"]),
             title=job.get("title"),
             url=job.get("absolute_url"),
             description_html=as_text(job.get("content")) or None,

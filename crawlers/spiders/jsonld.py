@@ -18,8 +18,8 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 
-from crawlers.jsonld import identifier_text, location_text, parse_page, salary_fields
-from crawlers.normalise import employment_type, remote_from_text
+from crawlers.jsonld import identifier_value, location_text, parse_page, salary_fields
+from crawlers.normalise import employment_type, missing_id, remote_from_text
 from crawlers.outcomes import record_error, record_rejection
 from crawlers.spiders.base import BoardSpider, as_text
 from matcher.models import Posting
@@ -42,6 +42,7 @@ class JsonLdSpider(BoardSpider):
     name = "jsonld"
     source_type = "jsonld"
     board_arg = "urls"
+    redirect_scope = "site"
 
     def __init__(
         self, *args: Any, urls: str | None = None, follow: str | None = None, **kwargs: Any
@@ -177,13 +178,21 @@ class JsonLdSpider(BoardSpider):
             elif not page.blocks:
                 self.logger.info("[%s] %s: no JSON-LD or microdata", self.source_key, response.url)
         for index, data in enumerate(page.postings):
-            yield self.jsonld_posting(data, response.url, index)
+            posting = self.jsonld_posting(data, response.url, index)
+            if posting is not None:
+                yield posting
 
-    def jsonld_posting(self, data: dict[str, Any], page_url: str, index: int) -> Posting:
-        """One JobPosting object as a Posting."""
+    def jsonld_posting(self, data: dict[str, Any], page_url: str, index: int) -> Posting | None:
+        """One JobPosting object as a Posting; None (rejected) when its identifier is
+        neither a string nor an integer. Without an identifier the URL path is the id."""
         url = as_text(data.get("url")) or page_url
         host = (urlsplit(page_url).hostname or self.board).replace(":", "-")
-        ident = identifier_text(data.get("identifier"))
+        raw_id = identifier_value(data.get("identifier"))
+        ident = None
+        if not missing_id(raw_id):
+            ident = self.valid_id(raw_id, page_url, data.get("title"), url)
+            if ident is None:
+                return None
         path = urlsplit(url).path.strip("/") or urlsplit(page_url).path.strip("/")
         source_id = ident or (path + (f"#{index + 1}" if index else ""))
         org = data.get("hiringOrganization")

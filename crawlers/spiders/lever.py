@@ -14,7 +14,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response
 
-from crawlers.normalise import normalise_period, remote_from_text
+from crawlers.normalise import missing_id, normalise_period, remote_from_text, source_id_text
 from crawlers.outcomes import record_error
 from crawlers.spiders.base import BoardSpider, as_text
 from matcher.models import Posting
@@ -93,12 +93,16 @@ class LeverSpider(BoardSpider):
             return
         new = 0
         for index, entry in enumerate(data):
-            if not isinstance(entry, dict) or not as_text(entry.get("id")):
-                self.reject_entry(f"{response.url} #{skip + index + 1}", "not a posting with an id")
+            where = f"{response.url} #{skip + index + 1}"
+            if not isinstance(entry, dict) or missing_id(entry.get("id")):
+                self.reject_entry(where, "not a posting with an id")
                 continue
-            if entry["id"] in self.seen_ids:
+            source_id = self.valid_id(entry["id"], where, entry.get("text"), entry.get("hostedUrl"))
+            if source_id is None:
                 continue
-            self.seen_ids.add(entry["id"])
+            if source_id in self.seen_ids:
+                continue
+            self.seen_ids.add(source_id)
             new += 1
             yield self.from_raw(entry, self.lever_posting)
         if len(data) >= self.page_size:
@@ -123,7 +127,7 @@ class LeverSpider(BoardSpider):
                 "salary_period": normalise_period(salary.get("interval")),
             }
         return self.posting(
-            source_id=entry["id"],
+            source_id=source_id_text(entry["id"]),
             title=entry.get("text"),
             url=entry.get("hostedUrl") or entry.get("applyUrl"),
             description_html=lever_html(entry) or None,

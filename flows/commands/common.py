@@ -7,6 +7,7 @@ from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from flows.settings import Settings
 
@@ -24,8 +25,12 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a clear error (no traceback) and exit with `code`."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    """Print a clear error (no traceback) and exit with `code`.
+
+    `message` is plain text (it often quotes a posting, a profile or a path): it is
+    escaped, so square brackets in it are printed as they are, never read as markup.
+    """
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from crawlers.demo_board import DemoBoard
@@ -42,7 +43,7 @@ def summary_table(results: list[CrawlResult], merged: int, seconds: float) -> Ta
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in results:
         table.add_row(
-            r.source_key,
+            escape(r.source_key),
             "[green]yes[/]" if r.ok else "[red]no[/]",
             str(r.kept),
             str(r.dropped_by_filter),
@@ -55,14 +56,19 @@ def summary_table(results: list[CrawlResult], merged: int, seconds: float) -> Ta
 
 
 def print_problems(results: list[CrawlResult], limit: int = 20) -> None:
-    """List errors and rejected postings with their reasons (the first `limit` of each)."""
+    """List errors and rejected postings with their reasons (the first `limit` of each).
+
+    Messages quote the boards' own ids and titles: they are escaped, never read as markup.
+    """
     for r in results:
+        key = escape(r.source_key)
         for message in r.errors[:limit]:
-            err_console.print(f"[red]error[/] {r.source_key}: {message}", highlight=False)
+            err_console.print(f"[red]error[/] {key}: {escape(message)}", highlight=False)
         for message in r.rejected[:limit]:
-            err_console.print(f"[yellow]rejected[/] {r.source_key}: {message}", highlight=False)
+            err_console.print(f"[yellow]rejected[/] {key}: {escape(message)}", highlight=False)
         if len(r.rejected) > limit:
-            err_console.print(f"  ... and {len(r.rejected) - limit} more (see {r.log_path})")
+            more = len(r.rejected) - limit
+            err_console.print(f"  ... and {more} more (see {r.log_path})", markup=False)
 
 
 def register(app: typer.Typer) -> None:
@@ -106,7 +112,7 @@ def register(app: typer.Typer) -> None:
             by_key = crawl_batch(settings, chosen, parts, all_titles=all_titles)
             for source in chosen:
                 if not by_key[source.key].ok and settings.crawl_retries:
-                    err_console.print(f"{source.key} failed: crawling it again alone")
+                    err_console.print(f"{source.key} failed: crawling it again alone", markup=False)
                     by_key[source.key] = recrawl_source(
                         settings, source, parts, all_titles=all_titles
                     )
@@ -115,11 +121,13 @@ def register(app: typer.Typer) -> None:
             elapsed = time.monotonic() - started
             print_problems(results)
             out_console.print(summary_table(results, merged, elapsed))
-            out_console.print(f"wrote {merged} postings to {out_path}")
+            out_console.print(f"wrote {merged} postings to {out_path}", markup=False)
             for log in {r.log_path for r in results if not r.ok and r.log_path}:
                 if log.exists():
                     kept_log = out_path.with_name(f"{out_path.name}.{log.name}")
                     kept_log.write_bytes(log.read_bytes())
-                    err_console.print(f"[red]failed sources[/]: log kept in {kept_log}")
+                    err_console.print(
+                        f"[red]failed sources[/]: log kept in {escape(str(kept_log))}"
+                    )
         if results and not any(r.ok for r in results):
             raise typer.Exit(1)

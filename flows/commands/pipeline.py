@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.commands.common import err_console, fail, out_console, settings_of
-from flows.runtime import configure_prefect, local_run_settings
+from flows.runtime import configure_prefect, exit_on_sigterm, local_run_settings
 from flows.settings import Settings
 
 candidates_app = typer.Typer(
@@ -27,6 +28,7 @@ def _with(settings: Settings, **updates: Any) -> Settings:
 
 
 def _print_summary(summary: dict[str, Any]) -> None:
+    """The run's counts and errors on stderr; board text is escaped, never read as markup."""
     table = Table(title=f"run {summary['run_id']}: {summary['status']}")
     table.add_column("stage")
     table.add_column("counts")
@@ -34,13 +36,13 @@ def _print_summary(summary: dict[str, Any]) -> None:
         text = (
             ", ".join(f"{k} {v}" for k, v in counts.items()) if isinstance(counts, dict) else counts
         )
-        table.add_row(stage, str(text))
+        table.add_row(escape(stage), escape(str(text)))
     err_console.print(table)
     for key, errors in sorted(summary.get("source_errors", {}).items()):
         for error in errors[:3]:
-            err_console.print(f"[yellow]{key}[/]: {error}", highlight=False)
+            err_console.print(f"[yellow]{escape(key)}[/]: {escape(error)}", highlight=False)
     for error in summary.get("errors", []):
-        err_console.print(f"[yellow]run[/]: {error}", highlight=False)
+        err_console.print(f"[yellow]run[/]: {escape(error)}", highlight=False)
 
 
 def _preflight(settings: Settings, *, sources: bool) -> None:
@@ -57,12 +59,14 @@ def _nightly(settings: Settings) -> None:
     from flows.nightly import nightly
 
     try:
-        with local_run_settings(settings):
+        with exit_on_sigterm(), local_run_settings(settings):
             summary = nightly(settings)
     except Exception as exc:
         fail(f"the nightly run failed: {exc}", code=1)
     _print_summary(summary)
-    out_console.print(f"warehouse: {settings.warehouse_path.resolve()}", soft_wrap=True)
+    out_console.print(
+        f"warehouse: {settings.warehouse_path.resolve()}", soft_wrap=True, markup=False
+    )
 
 
 def _demo(settings: Settings) -> None:
@@ -74,7 +78,8 @@ def _demo(settings: Settings) -> None:
 
     started = time.monotonic()
     try:
-        result = run_demo(settings, err_console)
+        with exit_on_sigterm():
+            result = run_demo(settings, err_console)
     except (ProfileError, WarehouseError, FileNotFoundError) as exc:
         fail(str(exc), code=1)
     except Exception as exc:
@@ -84,15 +89,20 @@ def _demo(settings: Settings) -> None:
         f"demo finished in {time.monotonic() - started:.0f} s "
         f"(run {result.summary['run_id']}: {result.summary['status']})"
     )
-    out_console.print(f"warehouse: {result.warehouse_path.resolve()}", soft_wrap=True)
+    out_console.print(f"warehouse: {result.warehouse_path.resolve()}", soft_wrap=True, markup=False)
     if result.report_path is not None:
-        out_console.print(f"report:    {result.report_path.resolve()}", soft_wrap=True)
+        out_console.print(
+            f"report:    {result.report_path.resolve()}", soft_wrap=True, markup=False
+        )
     if result.digest_path is not None:
-        out_console.print(f"digest:    {result.digest_path.resolve()}", soft_wrap=True)
+        out_console.print(
+            f"digest:    {result.digest_path.resolve()}", soft_wrap=True, markup=False
+        )
     out_console.print(
         f"next:      tpm-match query candidate_matches -p candidate_id={result.candidate_id}",
         highlight=False,
         soft_wrap=True,
+        markup=False,
     )
 
 
@@ -113,7 +123,7 @@ def candidates_add(
         fail(str(exc))
     facts = registered.facts
     out_console.print(
-        f"registered {facts.name} as [bold]{facts.candidate_id}[/]: "
+        f"registered {escape(facts.name)} as [bold]{escape(facts.candidate_id)}[/]: "
         f"{len(facts.concepts)} taxonomy concepts, {registered.matches} matches among "
         f"{registered.open_postings} open postings",
         highlight=False,
@@ -121,7 +131,7 @@ def candidates_add(
     if facts.unknown_skills:
         err_console.print(
             "[yellow]not in the taxonomy (kept in the profile, not scored):[/] "
-            + ", ".join(facts.unknown_skills),
+            + escape(", ".join(facts.unknown_skills)),
             highlight=False,
         )
 
@@ -140,7 +150,9 @@ def candidates_list(ctx: typer.Context) -> None:
     for column in ("id", "name", "email", "added"):
         table.add_column(column)
     for r in records:
-        table.add_row(r.id, r.name, r.email or "", f"{r.added_at:%Y-%m-%d %H:%M}")
+        table.add_row(
+            escape(r.id), escape(r.name), escape(r.email or ""), f"{r.added_at:%Y-%m-%d %H:%M}"
+        )
     out_console.print(table)
 
 
@@ -158,7 +170,7 @@ def candidates_remove(
         fail(str(exc))
     if not removed:
         fail(f"no candidate {candidate_id!r}; see `tpm-match candidates list`", code=1)
-    out_console.print(f"removed {candidate_id}")
+    out_console.print(f"removed {candidate_id}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

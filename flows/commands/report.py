@@ -131,7 +131,7 @@ def register(app: typer.Typer) -> None:
         from matcher.normalize import Normalizer
         from matcher.profile import ProfileError, build_facts, load_profile
         from matcher.report import render
-        from matcher.scoring.config import ScoringConfigError
+        from matcher.scoring.config import ScoringConfigError, load_scoring_config
         from matcher.taxonomy import TaxonomyError, load_taxonomy
         from warehouse import WarehouseError
 
@@ -146,9 +146,10 @@ def register(app: typer.Typer) -> None:
         wh_path = warehouse or settings.warehouse_path
         try:
             taxonomy = load_taxonomy(settings.taxonomy_path)
+            load_scoring_config(settings.scoring_config_path)  # a bad config fails first
             candidate = load_profile(profile) if profile else None
             reading = read_candidate_resume(settings, taxonomy, resume, name) if resume else None
-        except (TaxonomyError, ProfileError) as exc:
+        except (TaxonomyError, ScoringConfigError, ProfileError) as exc:
             fail(str(exc))
         if not wh_path.exists():
             fail(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.commands.common import err_console, fail, out_console, settings_of
@@ -55,18 +57,37 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP).
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    Text starting with `=`, `+`, `-`, `@`, tab or CR gets a leading single quote (the
+    OWASP rule). Numbers are written as they are: a negative number is a number.
+
+    >>> [csv_cell(v) for v in ("=SUM(A1)", "-2+3", "@x", "Acme", -5, 1.5, None)]
+    ["'=SUM(A1)", "'-2+3", "'@x", 'Acme', '-5', '1.5', '']
+    """
+    text = _cell(value)
+    if not isinstance(value, int | float | Decimal) and text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
 def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         records = [dict(zip(columns, row, strict=True)) for row in rows]
         typer.echo(json.dumps(records, default=str, ensure_ascii=False, indent=2))
     elif fmt is OutputFormat.csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerow([csv_cell(c) for c in columns])
+        writer.writerows([csv_cell(v) for v in row] for row in rows)
     else:
-        table = Table(*columns)
+        table = Table(*(escape(c) for c in columns))
         for row in rows:
-            table.add_row(*(_cell(v) for v in row))
+            table.add_row(*(escape(_cell(v)) for v in row))  # warehouse text, not markup
         out_console.print(table)
         err_console.print(f"{len(rows)} row(s)")
 
@@ -119,4 +140,4 @@ def register(app: typer.Typer) -> None:
             fail(str(exc))
         for path in written:
             typer.echo(str(path))
-        err_console.print(f"{len(written)} table(s) written to {parquet}")
+        err_console.print(f"{len(written)} table(s) written to {parquet}", markup=False)

@@ -10,7 +10,7 @@ the key, e.g.::
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -44,7 +44,9 @@ class ScoringConfigError(ValueError):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys refused; numbers are numbers (`true` is not 1) and finite (no `.inf`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
 
 class Components(_Strict):
@@ -122,7 +124,15 @@ class LocationConfig(_Strict):
 
 class SalaryConfig(_Strict):
     tolerance: float = Field(gt=0, le=1)
-    period_factors: dict[str, float]
+    #: Amount per period -> amount per year; 0 would turn every salary into 0.
+    period_factors: dict[str, Annotated[float, Field(gt=0)]]
+
+    @model_validator(mode="after")
+    def _lower_case_periods(self) -> SalaryConfig:
+        upper = [p for p in self.period_factors if p != p.strip().lower()]
+        if upper:
+            raise ValueError(f"period_factors keys must be lower case, without spaces: {upper}")
+        return self
 
 
 class ScoringConfig(_Strict):

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -126,6 +127,7 @@ def fault_server() -> Iterator[HTTPServer]:
     }
     server.expect_request("/posting-api/job-board/huge").respond_with_json(huge)
     server.expect_request("/posting-api/job-board/slow").respond_with_handler(_slow)
+    hostile_cases(server)
     # JSON-LD site (good, microdata, invalid JSON-LD, not a JobPosting)
     for page in sorted((FIXTURES / "site").rglob("*.html")):
         rel = page.relative_to(FIXTURES).as_posix()
@@ -137,14 +139,84 @@ def fault_server() -> Iterator[HTTPServer]:
     server.stop()
 
 
+def _job_page(title: str, identifier: Any) -> str:
+    """A job page whose JSON-LD JobPosting has this title and identifier."""
+    posting = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": title,
+        "identifier": identifier,
+        "datePosted": "2026-10-01",
+        "hiringOrganization": {"@type": "Organization", "name": "Hop Rail"},
+        "description": "<p>Lead the timetable programme.</p>",
+    }
+    script = f'<script type="application/ld+json">{json.dumps(posting)}</script>'
+    return f"<!DOCTYPE html><html><head>{script}</head><body></body></html>"
+
+
+def hostile_cases(server: HTTPServer) -> None:
+    """Redirects that leave the board, and ids that are neither strings nor integers.
+
+    The server listens on 127.0.0.1 and is reached as `localhost` by the API sources:
+    a redirect to `127.0.0.1` (a real, answering target) leaves the board's host; the
+    `hop-site` JSON-LD source is reached as 127.0.0.1 and redirected to `localhost`.
+    """
+    ok_json = {"content_type": "application/json"}
+    html = {"content_type": "text/html; charset=utf-8"}
+    port = server.port
+    server.expect_request("/v1/boards/hop/jobs").respond_with_data(
+        "", status=302, headers={"Location": f"http://127.0.0.1:{port}/v1/boards/gaps/jobs"}
+    )
+    server.expect_request("/v1/boards/moved/jobs").respond_with_data(
+        "", status=301, headers={"Location": "/v1/boards/empty/jobs"}
+    )
+    job = {"content": "<p>Run the roadmap.</p>", "absolute_url": "https://example.test/j"}
+    bad_ids = [
+        {**job, "id": {"$ne": 1}, "title": "Technical Program Manager, Dict Id"},
+        {**job, "id": [1, 2], "title": "Technical Program Manager, List Id"},
+        {**job, "id": 1.5, "title": "Technical Program Manager, Float Id"},
+        {**job, "id": True, "title": "Technical Program Manager, Bool Id"},
+        {**job, "id": "gh-7", "title": "Technical Program Manager, Text Id"},
+        {**job, "id": 77, "title": "Technical Program Manager, Integer Id"},
+    ]
+    server.expect_request("/v1/boards/badids/jobs").respond_with_json({"jobs": bad_ids})
+    lever = [
+        {"id": {"$gt": ""}, "text": "Technical Program Manager, Query Id", "description": "x"},
+        {
+            "id": "lv-1",
+            "text": "Technical Program Manager, Fine",
+            "hostedUrl": "https://jobs.lever.co/badids/lv-1",
+            "description": "<p>Run the roadmap.</p>",
+        },
+    ]
+    server.expect_request("/v0/postings/badids").respond_with_data(json.dumps(lever), **ok_json)
+    careers = (
+        '<html><body><a href="jobs/ok.html">ok</a> <a href="jobs/away.html">away</a>'
+        ' <a href="jobs/float-id.html">float</a></body></html>'
+    )
+    server.expect_request("/hop-site/careers.html").respond_with_data(careers, **html)
+    server.expect_request("/hop-site/jobs/ok.html").respond_with_data(
+        _job_page("Technical Program Manager, Hop", "HS-1"), **html
+    )
+    server.expect_request("/hop-site/jobs/float-id.html").respond_with_data(
+        _job_page("Technical Program Manager, Float", {"value": 1.5}), **html
+    )
+    server.expect_request("/hop-site/jobs/away.html").respond_with_data(
+        "", status=302, headers={"Location": f"http://localhost:{port}/site/jobs/good.html"}
+    )
+
+
 def fault_sources(base: str) -> list[Source]:
     """One source per fault case, all on the fault server."""
     gh = [
         Source(type="greenhouse", board=b, api_base=base)
-        for b in ("broken", "gaps", "empty", "gone", "loop", "private")
+        for b in ("broken", "gaps", "empty", "gone", "loop", "private", "hop", "moved", "badids")
     ]
+    port = urlsplit(base).port
     return [
         *gh,
+        Source(type="lever", company="badids", api_base=base),
+        Source(type="jsonld", urls=[f"http://127.0.0.1:{port}/hop-site/careers.html"]),
         Source(type="lever", company="latin", api_base=base),
         Source(type="lever", company="flaky", api_base=base),
         Source(type="ashby", board="huge", api_base=base),

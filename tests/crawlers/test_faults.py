@@ -147,3 +147,62 @@ def test_every_fault_is_logged_with_its_source(fault_results: dict) -> None:
     for key in ("greenhouse:broken", "greenhouse:gone", "greenhouse:loop", "ashby:slow"):
         log = fault_results[key].log_path.read_text()
         assert f"[{key}]" in log, key
+
+
+def assert_error(r: CrawlResult, *parts: str) -> None:
+    """One of the source's errors holds every one of `parts`."""
+    assert any(all(part in e for part in parts) for e in r.errors), r.errors
+
+
+def test_a_redirect_leaving_the_board_host_is_refused_and_reported(fault_results: dict) -> None:
+    r: CrawlResult = fault_results["greenhouse:hop"]
+    assert not r.ok and r.kept == 0  # the target answers with postings: none were taken
+    assert_error(
+        r,
+        "redirect refused for source greenhouse:hop",
+        "/v1/boards/hop/jobs?content=true redirects to http://127.0.0.1:",
+        "leaves the board's host",
+    )
+    assert r.stats["tpm/redirect/refused"] == 1
+    assert r.requests == 2  # robots.txt and the board: the target was never fetched
+    assert "[greenhouse:hop]" in r.log_path.read_text()
+
+
+def test_a_redirect_within_the_board_host_is_followed(fault_results: dict) -> None:
+    r: CrawlResult = fault_results["greenhouse:moved"]
+    assert r.ok and not r.errors and "tpm/redirect/refused" not in r.stats
+
+
+def test_ids_that_are_not_strings_or_integers_are_rejected_naming_the_posting(
+    fault_results: dict,
+) -> None:
+    r: CrawlResult = fault_results["greenhouse:badids"]
+    assert r.ok, r.errors
+    ids = sorted(p["id"] for p in read_jsonl(r.out_path))
+    assert ids == ["greenhouse:badids:77", "greenhouse:badids:gh-7"]  # the good ones stay
+    assert r.stats["tpm/rejected/bad_id"] == 4
+    reasons = " | ".join(r.rejected)
+    for title, kind in (("Dict", "dict"), ("List", "list"), ("Float", "float"), ("Bool", "bool")):
+        assert f"'Technical Program Manager, {title} Id'" in reasons
+        assert f"is a {kind}, not a string or an integer" in reasons
+
+    lever: CrawlResult = fault_results["lever:badids"]
+    assert lever.ok, lever.errors
+    assert [p["id"] for p in read_jsonl(lever.out_path)] == ["lever:badids:lv-1"]
+    assert "'Technical Program Manager, Query Id'" in lever.rejected[0]
+    assert "{'$gt': ''} is a dict" in lever.rejected[0]
+
+
+def test_jsonld_redirect_off_the_site_refused_bad_identifier_rejected(fault_results: dict) -> None:
+    r: CrawlResult = fault_results["jsonld:127.0.0.1"]
+    assert not r.ok  # a page of the source was refused: reported as an error
+    assert_error(
+        r,
+        "redirect refused for source jsonld:127.0.0.1",
+        "/hop-site/jobs/away.html redirects to http://localhost:",
+        "leaves the page's site",
+    )
+    assert [p["id"] for p in read_jsonl(r.out_path)] == ["jsonld:127.0.0.1:HS-1"]
+    assert r.rejected_count == 1
+    assert "'Technical Program Manager, Float'" in r.rejected[0]
+    assert "1.5 is a float" in r.rejected[0]

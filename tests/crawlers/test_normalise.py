@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawlers.jsonld import identifier_text, location_text, parse_page
+from crawlers.jsonld import identifier_value, location_text, parse_page
 from crawlers.middlewares.retry import retry_after_seconds
 from crawlers.normalise import (
     currency_code,
@@ -105,8 +105,8 @@ def test_jsonld_parsing_helpers() -> None:
     assert [p["title"] for p in page.postings] == ["TPM"]
     assert page.other_types == ["Organization", "WebPage"] and not page.bad_blocks
     assert location_text([{"address": {"addressLocality": "A"}}, "B", None]) == "A; B"
-    assert identifier_text({"@type": "PropertyValue", "value": 17}) == "17"
-    assert identifier_text(None) is None
+    assert identifier_value({"@type": "PropertyValue", "value": 17}) == 17
+    assert identifier_value(None) is None
 
 
 def test_retry_after_header() -> None:

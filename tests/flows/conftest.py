@@ -16,6 +16,23 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 
 from flows.settings import Settings
 
+#: A TPM title carrying rich markup (kept), and a rejected job whose id is a closing tag.
+MARKUP_TITLE = "Technical Program Manager [/] [bold red]Payments[/bold red]"
+HOSTILE_JOBS = {
+    "jobs": [
+        {"id": "[/]", "title": "", "content": "&lt;p&gt;No title.&lt;/p&gt;"},
+        {
+            "id": 77,
+            "title": MARKUP_TITLE,
+            "company_name": "[/]Evil[red] Corp",
+            "absolute_url": "https://boards.example.test/evil/77",
+            "location": {"name": "Remote [/]"},
+            "updated_at": "2026-10-20T09:00:00-04:00",
+            "content": "&lt;p&gt;Run the roadmap in Jira [/].&lt;/p&gt;",
+        },
+    ]
+}
+
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
@@ -41,6 +58,45 @@ def flow_settings(tmp_path: Path, repo_root: Path) -> Settings:
         crawl_retry_delay_s=0.5,
         crawl_timeout_s=120,
     )
+
+
+@pytest.fixture
+def wide_console() -> Iterator[None]:
+    """The CLI's rich consoles 400 columns wide, so that table cells are not wrapped."""
+    from flows.commands.common import err_console, out_console
+
+    widths = [(console, console.width) for console in (err_console, out_console)]
+    for console, _ in widths:
+        console.width = 400
+    yield
+    for console, width in widths:
+        console.width = width
+
+
+@pytest.fixture
+def hostile_sources(tmp_path: Path) -> Iterator[Path]:
+    """A sources file of two local Greenhouse boards whose text holds rich markup: `evil`
+    (one kept posting, one rejected with id `[/]`) and `shape` (an answer whose only key is
+    `[/]`, an error naming it)."""
+    from pytest_httpserver import HTTPServer
+
+    server = HTTPServer(threaded=True)
+    server.start()
+    server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n")
+    server.expect_request("/v1/boards/evil/jobs").respond_with_json(HOSTILE_JOBS)
+    server.expect_request("/v1/boards/shape/jobs").respond_with_json({"[/]": []})
+    base = server.url_for("").rstrip("/")
+    path = tmp_path / "hostile-sources.yaml"
+    path.write_text(
+        "sources:\n"
+        f"  - {{type: greenhouse, board: evil, api_base: '{base}'}}\n"
+        f"  - {{type: greenhouse, board: shape, api_base: '{base}'}}\n",
+        encoding="utf-8",
+    )
+    yield path
+    server.clear()
+    if server.is_running():
+        server.stop()
 
 
 @pytest.fixture

@@ -66,3 +66,22 @@ def test_serve_without_a_server_says_how_to_start_one(
     result = runner.invoke(app, ["serve"], terminal_width=200)
     assert result.exit_code == 2
     assert "prefect server start" in result.output
+
+
+@pytest.mark.usefixtures("wide_console")
+def test_a_name_with_rich_markup_is_stored_and_shown_as_written(env: Path, repo_root: Path) -> None:
+    name = "[/] Bo [bold red]Loud[/bold red] \\[x]"
+    text = (repo_root / "examples" / "profile.yaml").read_text(encoding="utf-8")
+    profile = env / "markup.yaml"
+    profile.write_text(
+        text.replace("name: Ada Example", f"name: '{name}'").replace(
+            "Underwater basket weaving", "'[/]weaving'"
+        ),
+        encoding="utf-8",
+    )
+    added = runner.invoke(app, ["candidates", "add", str(profile)])
+    assert added.exit_code == 0, added.output
+    assert f"registered {name} as" in added.output and "[/]weaving" in added.output
+    listed = runner.invoke(app, ["candidates", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert name in listed.output

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
@@ -65,3 +66,17 @@ def test_a_report_by_candidate_id_reads_the_stored_matches(
     path = write_report(load_settings(), cid, tmp_path / "r.json", "json")
     data = json.loads(path.read_text(encoding="utf-8"))
     assert data["matches"] and all("stored" in m["breakdown"] for m in data["matches"])
+
+
+def test_a_bad_scoring_config_is_refused_naming_the_key(
+    env: Path, taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_warehouse(env, taxonomy)
+    scoring = tmp_path / "scoring.yaml"
+    text = Path("scoring.yaml").read_text(encoding="utf-8")
+    scoring.write_text(text.replace("{year: 1,", "{year: 0,"), encoding="utf-8")
+    monkeypatch.setenv("TPM_MATCH_SCORING_CONFIG_PATH", str(scoring))
+    result = runner.invoke(app, ["report", "--profile", "examples/profile.yaml"])
+    assert result.exit_code == 2, result.output
+    flat = " ".join(result.output.split())
+    assert f"{scoring}: key 'salary.period_factors.year': Input should be greater than 0" in flat

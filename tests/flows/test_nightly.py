@@ -10,6 +10,7 @@ publishing (the staging copy is discarded).
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from crawlers.demo_board import DemoBoard
 from crawlers.sources import Source, dump_sources
 from flows.candidates import add_candidate
 from flows.settings import Settings
+from matcher.report.safe import md_text
 from tests.flows.prefect_server import free_port
 from warehouse import Warehouse
 
@@ -98,7 +100,7 @@ def test_demo_run_then_a_second_run_with_no_changes(
     assert top and top[0].match.score >= top[-1].match.score
 
     artifact = _artifact_of(first["run_id"])
-    assert "**success**" in artifact and "greenhouse:helix-health" in artifact
+    assert "**success**" in artifact and md_text("greenhouse:helix-health") in artifact
     assert "Biggest changes in skill demand" in artifact
     # an empty warehouse before: every change is new demand
     assert first["demand_changes"] and all(
@@ -207,3 +209,89 @@ def test_a_crash_before_publishing_discards_staging(
         run = rd.latest_run()
     assert run is not None and run.status == "failed"
     assert any("dedup exploded" in e for e in run.source_errors["*"])
+
+
+def _open_by_source(settings: Settings) -> dict[str, int]:
+    with Warehouse(settings.warehouse_path).reader() as rd:
+        rows = rd.con.execute(
+            "SELECT source_key, count(*) FROM postings WHERE closed_at IS NULL GROUP BY ALL"
+        ).fetchall()
+    return {key: int(n) for key, n in rows}
+
+
+def _matched(settings: Settings) -> set[str]:
+    """The ids of the postings with a stored match."""
+    with Warehouse(settings.warehouse_path).reader() as rd:
+        rows = rd.con.execute("SELECT DISTINCT posting_id FROM matches").fetchall()
+    return {r[0] for r in rows}
+
+
+def _of(ids: set[str], keys: set[str]) -> set[str]:
+    return {i for i in ids if ":".join(i.split(":", 2)[:2]) in keys}
+
+
+def test_posting_lifecycle_over_several_nights(
+    flow_settings: Settings, repo_root: Path, tmp_path: Path
+) -> None:
+    """An empty answer holds a board one night; a second closes it; a board removed from
+    sources.yaml closes at once; a board failing `close_after_nights` runs closes; the
+    other boards' postings and matches stay throughout."""
+    from flows.nightly import nightly
+
+    root = tmp_path / "boards"
+    shutil.copytree(repo_root / "crawlers" / "demo" / "boards", root)
+    flow_settings.close_after_nights = 2
+    add_candidate(flow_settings, repo_root / "examples" / "profile.yaml")
+    with DemoBoard(root) as demo:
+        sources = [s for s in demo.sources() if s.type != "jsonld"]
+        flow_settings.sources_path.write_text(dump_sources(sources), encoding="utf-8")
+        first = nightly(flow_settings)
+        assert first["status"] == "success", first
+        before = _open_by_source(flow_settings)
+        assert set(before) == {s.key for s in sources}
+        matched = _matched(flow_settings)
+        assert matched
+
+        (root / "greenhouse" / "helix-health.json").write_text('{"jobs": []}')  # a 200, empty
+        held = nightly(flow_settings)
+        assert held["status"] == "partial", held
+        helix = before["greenhouse:helix-health"]
+        assert held["held_sources"] == {"greenhouse:helix-health": {"open": helix, "seen": 0}}
+        assert held["stage_counts"]["load"]["closed"] == 0
+        assert _open_by_source(flow_settings) == before  # nothing lost
+        assert _matched(flow_settings) == matched
+        with Warehouse(flow_settings.warehouse_path).reader() as rd:
+            run = rd.latest_run()
+        assert run is not None and run.status == "partial"
+        assert run.held_sources == held["held_sources"]
+        artifact = _artifact_of(held["run_id"])
+        assert "kept open tonight" in artifact and md_text("greenhouse:helix-health") in artifact
+
+        second = nightly(flow_settings)  # empty a second night in a row: closed
+        assert second["status"] == "success", second
+        assert second["held_sources"] == {}
+        assert second["stage_counts"]["load"]["closed"] == helix
+        now = _open_by_source(flow_settings)
+        assert now == {k: v for k, v in before.items() if k != "greenhouse:helix-health"}
+        after = _matched(flow_settings)  # the other boards' matches stay, helix's are gone
+        assert _of(matched, set(now)) <= after == _of(after, set(now))
+
+        # ashby:ledgerly leaves sources.yaml; ashby:kestrel-security starts answering 404
+        kept = [s for s in sources if s.key != "ashby:ledgerly"]
+        flow_settings.sources_path.write_text(dump_sources(kept), encoding="utf-8")
+        (root / "ashby" / "kestrel-security.json").unlink()
+        removed = nightly(flow_settings)
+        assert removed["status"] == "partial", removed  # the 404
+        assert removed["stage_counts"]["load"]["closed_removed"] == before["ashby:ledgerly"]
+        assert removed["stage_counts"]["load"]["closed_unseen"] == 0  # 1 night unseen of 2
+        assert "ashby:ledgerly" not in _open_by_source(flow_settings)
+        assert "ashby:kestrel-security" in _open_by_source(flow_settings)
+
+        gone = nightly(flow_settings)  # the 404 board's second night unseen: closed
+        kestrel = before["ashby:kestrel-security"]
+        assert gone["stage_counts"]["load"]["closed_unseen"] == kestrel
+        closed = {"greenhouse:helix-health", "ashby:ledgerly", "ashby:kestrel-security"}
+        others = {k: v for k, v in before.items() if k not in closed}
+        assert others and _open_by_source(flow_settings) == others  # the others stay
+        final = _matched(flow_settings)
+        assert _of(matched, set(others)) <= final == _of(final, set(others))

@@ -165,14 +165,13 @@ def test_killed_load_leaves_the_published_warehouse_intact(wh):
         assert sorted(p.id for p, _ in rd.open_postings()) == [f"lever:acme:{i}" for i in range(3)]
     # the next load replaces the stale staging file and publishes normally
     with wh.staging("next") as st:
-        counts = st.load_postings(
-            [make_posting("lever:acme", 0)], crawled_ok={"lever:acme": True}, seen_at=DAY2
-        )
-        assert (counts.new, counts.unchanged, counts.closed) == (0, 1, 2)
+        kept = [make_posting("lever:acme", i) for i in range(2)]
+        counts = st.load_postings(kept, crawled_ok={"lever:acme": True}, seen_at=DAY2)
+        assert (counts.new, counts.unchanged, counts.closed) == (0, 2, 1)
         st.publish()
     assert not wh.staging_path.exists()
     with wh.reader() as rd:
-        assert [p.id for p, _ in rd.open_postings()] == ["lever:acme:0"]
+        assert [p.id for p, _ in rd.open_postings()] == ["lever:acme:0", "lever:acme:1"]
 
 
 def test_leaving_staging_without_publish_discards_it(wh):
