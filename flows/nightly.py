@@ -13,10 +13,11 @@ built in a background thread) → read each source's JSON Lines → keep posting
 `content_hash` is new or changed against the warehouse → extract those → load into a
 staging copy of the warehouse (upserts, `last_seen`, `closed_at`, rejected rows) →
 cross-source dedup → score every registered candidate against the open postings
-(reusing the stored explanation of each pair whose inputs are unchanged) → record the
-run → publish atomically → a Prefect markdown artifact. Anything that fails before
-`publish()` discards the staging copy, so yesterday's warehouse stays as it was; the
-failed run is then recorded on its own.
+(reusing the stored explanation of each pair whose inputs are unchanged) → record what
+changed for each candidate (`match_events`) → record the run → publish atomically →
+match alerts (feeds, digests; flows/alerts.py) → a Prefect markdown artifact. Anything
+that fails before `publish()` discards the staging copy, so yesterday's warehouse stays
+as it was; the failed run is then recorded on its own.
 
 Import this module only after `flows.runtime.configure_prefect` (it imports Prefect).
 
@@ -41,6 +42,7 @@ from prefect.task_runners import TaskRunner
 
 from crawlers.runner import CrawlResult
 from crawlers.sources import Source, load_sources
+from flows.alerts import deliver_alerts
 from flows.candidates import candidate_facts
 from flows.partitions import crawl_partitions, extract_fresh, score_open
 from flows.progress import emit
@@ -236,6 +238,12 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             scored = score_open(
                 runner, candidates, pairs, scoring, taxonomy, settings, stored_matches
             )
+            # match alerts: tonight's matches against the stored ones, before replacing them
+            summary.stage_counts["events"] = st.record_match_events(
+                scored.matches,
+                min_score=scoring.threshold,
+                improved_points=settings.alert_improved_points,
+            )
             stored = st.replace_matches(
                 scored.matches,
                 summary.run_id,
@@ -256,6 +264,8 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             emit("publish", f"publishing {settings.warehouse_path}")
             st.publish()
             emit("publish", f"published {settings.warehouse_path}", done=True)
+        # match alerts: feeds and digests of the published night (never raises)
+        deliver_alerts(settings, wh, taxonomy, summary)
     except (Exception, TerminationSignal, KeyboardInterrupt) as exc:
         summary.errors.append(describe_failure(exc))
         summary.finish(sources_ok=0, sources_failed=0, status="failed")

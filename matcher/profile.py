@@ -17,7 +17,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -67,6 +67,25 @@ class SalarySpec(_Strict):
         return value.upper()
 
 
+#: How often a candidate's digest goes out ("off": events are recorded, nothing is sent).
+DIGEST_SCHEDULES: tuple[str, ...] = ("nightly", "weekly", "off")
+DigestSchedule = Literal[DIGEST_SCHEDULES]  # type: ignore[valid-type]
+
+
+class AlertsSpec(_Strict):
+    """`alerts: {min_score: 70, notify: [URL, ...], digest: nightly}` (docs/profile.md).
+
+    `notify` holds Apprise URLs (`mailto://`, `json://`, `slack://`, ...); a secret in one
+    is written as a reference, `{env:NAME}` or `{secret:BLOCK}`, resolved at send time.
+    """
+
+    min_score: float | None = Field(default=None, ge=0, le=100)
+    notify: list[Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")]] = Field(
+        default_factory=list
+    )
+    digest: DigestSchedule = "nightly"
+
+
 class Profile(_Strict):
     """The candidate YAML (documented field by field in docs/profile.md)."""
 
@@ -80,6 +99,7 @@ class Profile(_Strict):
     certifications: list[str] = Field(default_factory=list)
     degree: DegreeSpec | None = None
     salary: SalarySpec | None = None
+    alerts: AlertsSpec | None = None
 
 
 _HINTS: dict[str, str] = {
@@ -95,6 +115,7 @@ _HINTS: dict[str, str] = {
     "string_too_short": "must not be empty",
     "string_too_long": "is too long",
     "string_pattern_mismatch": "expected an address like name@example.com",
+    "url_pattern_mismatch": "expected a notification URL like mailto://... or json://host/path",
     "literal_error": "expected one of the allowed values",
     "extra_forbidden": "is not a profile field; remove it or fix its spelling (docs/profile.md)",
     "missing": "is required; add it (see docs/profile.md and examples/profile.yaml)",
@@ -119,10 +140,15 @@ def _format_error(origin: str, err: Any) -> str:
     # pydantic tags union branches ("constrained-str", "SkillEntry"): drop the tags.
     parts = [p for p in parts if p not in _BRANCH_TAGS and not p.startswith("function")]
     where = ".".join(parts) or "top level"
-    hint = _HINTS.get(err["type"], err["msg"])
+    kind = err["type"]
+    if kind == "string_pattern_mismatch" and "notify" in parts:
+        kind = "url_pattern_mismatch"
+    hint = _HINTS.get(kind, err["msg"])
     if err["type"] == "literal_error":
         hint = err["msg"].replace("Input should be", "expected")
-    got = "" if err["type"] in {"missing", "extra_forbidden"} else f", got {err.get('input')!r}"
+    # a notification URL may hold an address or a token: never repeat it
+    quiet = err["type"] in {"missing", "extra_forbidden"} or "notify" in parts
+    got = "" if quiet else f", got {err.get('input')!r}"
     return f"{origin}: field {where!r}: {hint}{got}"
 
 

@@ -112,6 +112,10 @@ def _demo(settings: Settings) -> None:
         out_console.print(
             f"report:    {result.report_path.resolve()}", soft_wrap=True, markup=False
         )
+    if result.digest_path is not None:
+        out_console.print(
+            f"digest:    {result.digest_path.resolve()}", soft_wrap=True, markup=False
+        )
     out_console.print(
         f"next:      tpm-match query candidate_matches -p candidate_id={result.candidate_id}",
         highlight=False,
