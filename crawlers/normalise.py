@@ -7,8 +7,11 @@ doctest.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime
+
+from matcher.text import looks_like_html
 
 _CURRENCY_SYMBOLS: dict[str, str] = {
     "US$": "USD",
@@ -95,6 +98,22 @@ def _amount(text: str, suffix: str | None) -> float:
     return value
 
 
+_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
+
+
+def unescape_markup(markup: str) -> str:
+    """HTML escaped once (Greenhouse, some Recruitee or Personio texts) made real again.
+
+    Markup that already holds tags, or plain text, is returned as it is.
+
+    >>> unescape_markup("&lt;p&gt;Ship it&lt;/p&gt;"), unescape_markup("<p>A &amp; B</p>")
+    ('<p>Ship it</p>', '<p>A &amp; B</p>')
+    """
+    if markup and not _TAG_RE.search(markup) and looks_like_html(markup):
+        return html.unescape(markup)
+    return markup
+
+
 def normalise_period(value: str | None) -> str | None:
     """Map an API pay interval to year/month/week/day/hour (None when unknown).
 
@@ -167,6 +186,8 @@ def iso_datetime(value: object) -> str | None:
     ('2020-12-08T00:30:04+00:00', '2021-01-12T19:23:11+00:00')
     >>> iso_datetime("2024-03-01"), iso_datetime("last Tuesday")
     ('2024-03-01', None)
+    >>> iso_datetime("2020-07-24 09:54:19 UTC")  # Recruitee
+    '2020-07-24T09:54:19+00:00'
     """
     if value is None or isinstance(value, bool):
         return None
@@ -180,7 +201,8 @@ def iso_datetime(value: object) -> str | None:
             return None
     if not isinstance(value, str) or not value.strip():
         return None
-    text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
+    text = re.sub(r"\s*(?:UTC|GMT)$", "+00:00", value.strip())
+    text = text.replace("Z", "+00:00").replace("z", "+00:00")
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             return date.fromisoformat(text).isoformat()
@@ -220,7 +242,9 @@ def remote_from_text(*texts: str | None) -> bool | None:
 
 _EMPLOYMENT = {
     "fulltime": "full-time",
+    "full": "full-time",  # Workable
     "parttime": "part-time",
+    "part": "part-time",
     "contract": "contract",
     "contractor": "contract",
     "temporary": "temporary",

@@ -74,6 +74,10 @@ TPM_TITLE_WORD_CUTOFF = 85
 TPM_MAX_DESCRIPTION_CHARS = 300_000
 #: Lever page size (skip/limit paging).
 TPM_LEVER_PAGE_SIZE = 100
+#: SmartRecruiters page size (offset/limit paging; the API allows at most 100).
+TPM_SMARTRECRUITERS_PAGE_SIZE = 100
+#: Workday CXS page size (offset/limit paging; Workday allows at most 20).
+TPM_WORKDAY_PAGE_SIZE = 20
 #: The jsonld spider follows at most this many pages per start URL's site.
 TPM_JSONLD_MAX_PAGES = 500
 

@@ -7,14 +7,18 @@ Format (``api_base`` and ``name`` are optional on every entry)::
       - {type: lever, company: palantir, api_base: "https://api.eu.lever.co"}
       - {type: ashby, board: openai, name: OpenAI}
       - {type: jsonld, urls: ["https://example.com/careers"]}
+      - {type: workable, account: acme}
+      - {type: workday, tenant: acme, site: External, host: acme.wd1.myworkdayjobs.com}
 
-The types and the field naming each board come from the spider registry
-(`crawlers.spiders.registry`): each spider declares its `source_type` and `board_arg`.
+The types and the fields naming each board come from the spider registry
+(`crawlers.spiders.registry`): each spider declares its `source_type`, its `board_arg`
+and, when a board needs more than one field (Workday), its `extra_args`.
 Every problem names the file, the entry (position and key) and the field.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,17 +28,18 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 
 from crawlers.spiders import registry
 
-#: The fields a board can be named by (a spider's `board_arg` is one of them).
-BOARD_FIELDS = ("board", "company", "urls")
+#: The fields a board can be named by (each spider's `board_args()` are among them).
+BOARD_FIELDS = ("board", "company", "account", "tenant", "site", "host", "urls")
+_HOST_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?")
 
 
-def board_field(source_type: str) -> str:
-    """The sources.yaml field that names a board of this type (its spider's `board_arg`).
+def board_fields(source_type: str) -> tuple[str, ...]:
+    """The sources.yaml fields that name a board of this type (its spider's `board_args()`).
 
-    >>> board_field("lever"), board_field("jsonld")
-    ('company', 'urls')
+    >>> board_fields("lever"), board_fields("jsonld"), board_fields("workday")
+    (('company',), ('urls',), ('tenant', 'site', 'host'))
     """
-    return registry()[source_type].board_arg
+    return registry()[source_type].board_args()
 
 
 class SourceError(ValueError):
@@ -49,6 +54,10 @@ class Source(BaseModel):
     type: str
     board: str | None = None
     company: str | None = None
+    account: str | None = None
+    tenant: str | None = None
+    site: str | None = None
+    host: str | None = None
     urls: list[str] | None = None
     api_base: str | None = None
     name: str | None = None
@@ -61,11 +70,20 @@ class Source(BaseModel):
             raise ValueError(f"unknown source type {value!r}: use one of {known}")
         return value
 
-    @field_validator("board", "company")
+    @field_validator("board", "company", "account", "tenant", "site")
     @classmethod
     def _token(cls, value: str | None) -> str | None:
         if value is not None and (not value.strip() or ":" in value or "/" in value):
             raise ValueError(f"{value!r} must be a non-empty board token without ':' or '/'")
+        return value.strip() if value else value
+
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str | None) -> str | None:
+        if value is not None and not _HOST_RE.fullmatch(value.strip()):
+            raise ValueError(
+                f"{value!r} must be a host name such as acme.wd1.myworkdayjobs.com (no scheme)"
+            )
         return value.strip() if value else value
 
     @field_validator("api_base")
@@ -85,14 +103,16 @@ class Source(BaseModel):
 
     @model_validator(mode="after")
     def _check_shape(self) -> Source:
-        need = board_field(self.type)
-        others = [f for f in BOARD_FIELDS if f != need]
-        if not getattr(self, need):
-            what = " (listing pages or sitemaps)" if need == "urls" else ""
-            raise ValueError(f"a {self.type} source needs '{need}'{what}")
-        if any(getattr(self, f) for f in others):
-            taken = "'/'".join(others)
-            raise ValueError(f"a {self.type} source takes '{need}' only (not '{taken}')")
+        need = board_fields(self.type)
+        missing = [f for f in need if not getattr(self, f)]
+        if missing:
+            what = " (listing pages or sitemaps)" if missing == ["urls"] else ""
+            names = "', '".join(missing)
+            raise ValueError(f"a {self.type} source needs '{names}'{what}")
+        extra = [f for f in BOARD_FIELDS if f not in need and getattr(self, f)]
+        if extra:
+            names, others = "', '".join(need), "', '".join(extra)
+            raise ValueError(f"a {self.type} source takes '{names}' (not '{others}')")
         return self
 
     @property
@@ -101,7 +121,12 @@ class Source(BaseModel):
         if self.urls:
             host = urlsplit(self.urls[0]).hostname or "unknown"
             return host.replace(":", "-")  # an IPv6 host must not add a colon to the key
-        return str(getattr(self, board_field(self.type)))
+        return registry()[self.type].board_key(self.board_values())
+
+    def board_values(self) -> dict[str, str]:
+        """The fields naming this source's board, as spider argument strings."""
+        values = {f: getattr(self, f) for f in board_fields(self.type)}
+        return {f: ",".join(v) if isinstance(v, list) else str(v) for f, v in values.items()}
 
     @property
     def is_local(self) -> bool:
@@ -136,9 +161,7 @@ class Source(BaseModel):
 
     def spider_args(self) -> dict[str, str]:
         """The `-a NAME=VALUE` arguments of this source's spider."""
-        field = board_field(self.type)
-        value = getattr(self, field)
-        args = {field: ",".join(value) if isinstance(value, list) else str(value)}
+        args = self.board_values()
         if self.api_base:
             args["api_base"] = self.api_base
         if self.name:
@@ -149,7 +172,7 @@ class Source(BaseModel):
 def _where(raw: Any, index: int) -> str:
     entry = raw[index] if isinstance(raw, list) and index < len(raw) else None
     if isinstance(entry, dict):
-        label = entry.get("board") or entry.get("company") or entry.get("urls")
+        label = next((entry[f] for f in BOARD_FIELDS if entry.get(f)), None)
         if label:
             return f"entry {index + 1} ({entry.get('type', '?')}: {label})"
     return f"entry {index + 1}"

@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from flows.commands import crawl, extract, pipeline, profile, report, sql, taxonomy, warehouse
+from flows.commands import (
+    crawl,
+    digest,
+    extract,
+    pipeline,
+    profile,
+    report,
+    sql,
+    taxonomy,
+    warehouse,
+)
 from flows.commands.common import fail
 from flows.settings import SettingsError, load_settings
 
@@ -32,7 +42,7 @@ def root(
         fail(f"settings: {exc}")
 
 
-for module in (taxonomy, crawl, extract, warehouse, sql, report, profile, pipeline):
+for module in (taxonomy, crawl, extract, warehouse, sql, report, profile, digest, pipeline):
     module.register(app)
 
 

@@ -3,8 +3,9 @@
 Starts the demo board server (crawlers/demo/boards) on a free localhost port, writes a
 sources file for it under the work dir, registers the example candidate
 (`examples/profile.yaml`), runs the nightly flow (ephemeral Prefect, no server) into
-`settings.warehouse_path`, writes the candidate's HTML report and returns where
-everything is. A rich progress display shows each stage.
+`settings.warehouse_path`, writes the candidate's HTML report and the night's digest
+(`out/digests/<id>.html`; the demo sends no alert) and returns where everything is. A
+rich progress display shows each stage.
 
 Import this module only after `flows.runtime.configure_prefect`.
 """
@@ -45,6 +46,8 @@ class DemoResult:
     report_path: Path | None
     candidate_id: str
     summary: dict[str, Any] = field(default_factory=dict)
+    #: the example candidate's digest of the night (written to a file; nothing is sent)
+    digest_path: Path | None = None
 
 
 class StageDisplay:
@@ -98,6 +101,7 @@ def run_demo(
     """Run the demo end to end; raise on failure (the CLI turns that into a clear error)."""
     from crawlers.demo_board import DemoBoard
     from flows.candidates import add_candidate
+    from flows.commands.digest import write_digest
     from flows.match_report import match_report
     from flows.nightly import nightly
     from flows.progress import emit
@@ -115,6 +119,8 @@ def run_demo(
                 "crawl_retry_delay_s": 2.0,
                 # the demo's boards are small: start several Scrapy processes at once
                 "crawl_concurrency": max(settings.crawl_concurrency, 4),
+                # the demo sends no alert: the digest is written to a file instead
+                "alert_send": False,
             }
         )
         emit("candidate", f"registering {profile}")
@@ -124,5 +130,8 @@ def run_demo(
             summary = nightly(run_settings)
             emit("report", f"writing the report of {registered.facts.name}")
             report = Path(match_report(registered.facts.candidate_id, run_settings))
+            digest = write_digest(run_settings, registered.facts.candidate_id)
         emit("report", str(report), done=True)
-    return DemoResult(settings.warehouse_path, report, registered.facts.candidate_id, summary)
+    return DemoResult(
+        settings.warehouse_path, report, registered.facts.candidate_id, summary, digest
+    )

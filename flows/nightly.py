@@ -1,6 +1,11 @@
 """The nightly flow: crawl every source, extract what changed, dedup, load, score, publish.
 
-Order (ARCHITECTURE.md): one crawl task for every source (one Scrapy crawl process, with
+The crawl, extraction and scoring run as work units (flows/tasks.py, submitted by
+flows/partitions.py) on the run's task runner (flows/task_runner.py): in this process, or
+on a Dask cluster (`dask_address`, `dask_workers`; docs/scaling.md); the warehouse load
+and publish stay here.
+
+Order (ARCHITECTURE.md): one crawl task per worker (one Scrapy crawl process, with
 its own hard timeout; flows/crawl_settings.py, the same crawl API as `tpm-match crawl`),
 then one recrawl task per failed source (alone, `crawl_retries` times, delay doubling;
 a source still failing is recorded and the others go on; meanwhile the extractor is
@@ -8,10 +13,11 @@ built in a background thread) → read each source's JSON Lines → keep posting
 `content_hash` is new or changed against the warehouse → extract those → load into a
 staging copy of the warehouse (upserts, `last_seen`, `closed_at`, rejected rows) →
 cross-source dedup → score every registered candidate against the open postings
-(reusing the stored explanation of each pair whose inputs are unchanged) → record the
-run → publish atomically → a Prefect markdown artifact. Anything that fails before
-`publish()` discards the staging copy, so yesterday's warehouse stays as it was; the
-failed run is then recorded on its own.
+(reusing the stored explanation of each pair whose inputs are unchanged) → record what
+changed for each candidate (`match_events`) → record the run → publish atomically →
+match alerts (feeds, digests; flows/alerts.py) → a Prefect markdown artifact. Anything
+that fails before `publish()` discards the staging copy, so yesterday's warehouse stays
+as it was; the failed run is then recorded on its own.
 
 Import this module only after `flows.runtime.configure_prefect` (it imports Prefect).
 
@@ -23,6 +29,7 @@ when a served deployment loads the flow by entrypoint.
 import shutil
 import signal
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,22 +38,18 @@ from uuid import uuid4
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 from prefect.exceptions import TerminationSignal
-from prefect.utilities.annotations import quote
+from prefect.task_runners import TaskRunner
 
 from crawlers.runner import CrawlResult
 from crawlers.sources import Source, load_sources
+from flows.alerts import deliver_alerts
 from flows.candidates import candidate_facts
+from flows.partitions import crawl_partitions, extract_fresh, score_open
 from flows.progress import emit
 from flows.run_summary import RunSummary, demand_changes, failing_sources, markdown
 from flows.settings import Settings, load_settings
-from flows.tasks import (
-    crawl_task,
-    extract_task,
-    read_postings,
-    recrawl_task,
-    score_task,
-    warm_extractor,
-)
+from flows.task_runner import in_process, split, start_runner, worker_count
+from flows.tasks import CrawledPartition, warm_extractor
 from matcher.dedup import find_duplicates
 from matcher.models import Posting
 from matcher.scoring.config import load_scoring_config
@@ -74,7 +77,9 @@ def _result_counts(result: CrawlResult) -> dict[str, Any]:
     }
 
 
-def _collect(result: CrawlResult, summary: RunSummary, postings: list[Posting]) -> bool:
+def _collect(
+    result: CrawlResult, part: CrawledPartition, summary: RunSummary, postings: list[Posting]
+) -> bool:
     """Record one source's crawl in `summary` and add its postings; return whether it was ok."""
     key = result.source_key
     summary.source_counts[key] = _result_counts(result)
@@ -83,32 +88,33 @@ def _collect(result: CrawlResult, summary: RunSummary, postings: list[Posting]) 
     if not result.ok:
         get_run_logger().warning("source %s failed: %s", key, summary.source_errors.get(key))
         return False
-    if result.out_path is not None:
-        read = read_postings(result.out_path)
-        for error in read.errors:
-            summary.add_source_error(key, error)
-        postings.extend(read.postings)
+    for error in part.read_errors.get(key, []):
+        summary.add_source_error(key, error)
+    postings.extend(part.postings.get(key, []))
     return True
 
 
 def crawl_all(
-    sources: list[Source], settings: Settings, crawl_dir: Path, summary: RunSummary
+    runner: TaskRunner[Any],
+    sources: list[Source],
+    settings: Settings,
+    crawl_dir: Path,
+    summary: RunSummary,
 ) -> tuple[list[Posting], dict[str, bool]]:
-    """Crawl every source, then each failed one again alone; return postings and ok-map."""
+    """Crawl every source (one crawl task per worker), then each failed one again alone;
+    return the postings and the ok-map."""
     emit("crawl", f"crawling {len(sources)} sources", completed=0, total=len(sources))
-    results = crawl_task(settings, quote(sources), crawl_dir) if sources else {}
-    failed = [s for s in sources if not results[s.key].ok]
+    parts = split(sources, worker_count(runner))
+    crawled = crawl_partitions(runner, settings, parts, crawl_dir)
+    failed = [s for s in sources if not crawled[s.key].results[s.key].ok]
     if failed and settings.crawl_retries:
         emit("crawl", f"crawling {len(failed)} failed sources again, each alone")
-        retries = {s.key: recrawl_task.submit(settings, s, crawl_dir) for s in failed}
-        for key, future in retries.items():
-            outcome = future.result(raise_on_failure=False)
-            if isinstance(outcome, CrawlResult):
-                results[key] = outcome
-            else:
-                results[key].errors.append(f"recrawl task crashed: {outcome!r}")
+        crawled |= crawl_partitions(runner, settings, [[s] for s in failed], crawl_dir, alone=True)
     postings: list[Posting] = []
-    crawled_ok = {s.key: _collect(results[s.key], summary, postings) for s in sources}
+    crawled_ok = {
+        s.key: _collect(crawled[s.key].results[s.key], crawled[s.key], summary, postings)
+        for s in sources
+    }
     ok_count = sum(crawled_ok.values())
     summary.stage_counts["crawl"] = {
         "sources": len(sources),
@@ -176,9 +182,12 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
     crawl_root = settings.work_dir / "crawl"
     crawl_dir = crawl_root / summary.run_id
     warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-extractor")
-    warmed = warm_extractor(warming, taxonomy, settings.nlp_cache_dir)
+    if in_process(settings):  # the extraction batches run in this process
+        warm_extractor(warming, taxonomy, settings.nlp_cache_dir)
+    stack = ExitStack()
     try:
-        postings, crawled_ok = crawl_all(sources, settings, crawl_dir, summary)
+        runner = stack.enter_context(start_runner(settings))
+        postings, crawled_ok = crawl_all(runner, sources, settings, crawl_dir, summary)
         flag_failing_sources(wh, crawled_ok, settings, summary)
         if sources and not any(crawled_ok.values()):
             summary.errors.append("every source failed: nothing was loaded")
@@ -191,14 +200,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             known = st.known_hashes()
             fresh = [p for p in postings if known.get(p.id) != p.content_hash]
             emit("extract", f"{len(fresh)} of {len(postings)} postings are new or changed")
-            extractions = extract_task(
-                quote(taxonomy),
-                quote(fresh),
-                settings.extract_batch_size,
-                settings.extract_n_process,
-                settings.nlp_cache_dir,
-                quote(warmed),
-            )
+            extractions = extract_fresh(runner, taxonomy, fresh, settings)
             emit("load", f"loading {len(postings)} postings")
             counts = st.load_postings(
                 postings,
@@ -232,13 +234,15 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             pairs = [(p, e) for p, e in open_pairs if p.id not in duplicate_ids]
             candidates, candidate_errors = candidate_facts(st.candidates(), taxonomy)
             summary.errors.extend(candidate_errors)
-            scored = score_task(
-                quote(candidates),
-                quote(pairs),
-                quote(scoring),
-                quote(taxonomy),
-                settings.top_k,
-                quote(st.stored_matches(context_hash(taxonomy, scoring))),
+            stored_matches = st.stored_matches(context_hash(taxonomy, scoring))
+            scored = score_open(
+                runner, candidates, pairs, scoring, taxonomy, settings, stored_matches
+            )
+            # match alerts: tonight's matches against the stored ones, before replacing them
+            summary.stage_counts["events"] = st.record_match_events(
+                scored.matches,
+                min_score=scoring.threshold,
+                improved_points=settings.alert_improved_points,
             )
             stored = st.replace_matches(
                 scored.matches,
@@ -260,6 +264,8 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             emit("publish", f"publishing {settings.warehouse_path}")
             st.publish()
             emit("publish", f"published {settings.warehouse_path}", done=True)
+        # match alerts: feeds and digests of the published night (never raises)
+        deliver_alerts(settings, wh, taxonomy, summary)
     except (Exception, TerminationSignal, KeyboardInterrupt) as exc:
         summary.errors.append(describe_failure(exc))
         summary.finish(sources_ok=0, sources_failed=0, status="failed")
@@ -270,6 +276,7 @@ def run_pipeline(settings: Settings, summary: RunSummary) -> None:
             logger.error("could not record the failed run: %s", record_exc)
         raise
     finally:
+        stack.close()
         warming.shutdown(wait=False, cancel_futures=True)
         if crawl_root.exists():
             _prune_crawl_dirs(crawl_root)

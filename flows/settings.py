@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     InitSettingsSource,
@@ -87,7 +87,36 @@ class Settings(BaseSettings):
     extract_batch_size: int = Field(default=256, ge=1)
     extract_n_process: int = Field(default=1, ge=1)
     top_k: int = Field(default=20, ge=1)
+    # scaling out (docs/scaling.md): run the crawl, extraction and scoring units on a Dask
+    # cluster: the scheduler at `dask_address` (tcp://HOST:8786), or a local cluster of
+    # `dask_workers` worker processes started for the run; neither: in this process
+    dask_address: str | None = None
+    dask_workers: int | None = Field(default=None, ge=1)
+    # seconds to wait for the scheduler in the preflight check
+    dask_connect_timeout_s: float = Field(default=10.0, gt=0)
+    # postings per extraction task on a cluster
+    extract_task_size: int = Field(default=2000, ge=1)
     log_level: str = "INFO"
+    # match alerts (flows/alerts.py, docs/profile.md)
+    # a match whose score rose by at least this many points is an "improved" event
+    alert_improved_points: float = Field(default=10.0, ge=0, le=100)
+    # a failed digest delivery is tried again this many times, after alert_retry_delay_s
+    # (doubling after each try); it never fails the run
+    alert_retries: int = Field(default=3, ge=0)
+    alert_retry_delay_s: float = Field(default=30.0, ge=0)
+    # False: digests are built and feeds written, but nothing is sent (the demo)
+    alert_send: bool = True
+    # how many of a candidate's latest events their Atom feed lists
+    alert_feed_entries: int = Field(default=50, ge=1)
+
+    @model_validator(mode="after")
+    def _one_cluster(self) -> Settings:
+        if self.dask_address and self.dask_workers:
+            raise ValueError(
+                "dask_address and dask_workers both set: give the address of a running "
+                "cluster or a number of local workers, not both"
+            )
+        return self
 
     @property
     def cache_dir(self) -> Path:
@@ -103,6 +132,16 @@ class Settings(BaseSettings):
     def crawl_cache_dir(self) -> Path:
         """Last night's parse of each board's unchanged raw API objects."""
         return self.cache_dir / "crawl"
+
+    @property
+    def feeds_dir(self) -> Path:
+        """The candidates' Atom feeds, `<candidate id>.xml`, rewritten by each run."""
+        return self.work_dir / "feeds"
+
+    @property
+    def digests_dir(self) -> Path:
+        """Digests written to files (`tpm-match nightly --demo`)."""
+        return self.work_dir / "digests"
 
     @classmethod
     def settings_customise_sources(
@@ -124,3 +163,11 @@ class Settings(BaseSettings):
 def load_settings(**overrides: Any) -> Settings:
     """Build the settings once; `None` overrides are ignored (unset CLI options)."""
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def environment_value(name: str) -> str | None:
+    """The environment variable `name` (the `{env:NAME}` references of notification URLs).
+
+    Read at send time, so a secret is never stored in a profile or the warehouse.
+    """
+    return os.environ.get(name)

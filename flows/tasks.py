@@ -1,13 +1,19 @@
-"""The Prefect tasks of the nightly flow: crawl the sources, read their output, extract, score.
+"""The work units of the nightly flow: crawl partitions, extraction batches, scoring partitions.
 
-Each task is a thin wrapper around the room that does the work (crawlers, matcher); the
-business rules live there. Large inputs are passed wrapped in `quote()` by the flow so
-that Prefect does not walk them looking for futures.
+Each unit is a Prefect task that takes and returns data, never a path on the flow's
+machine, so it runs wherever the flow's task runner puts it (flows/task_runner.py): in
+the flow's process, or on any worker of a Dask cluster, which may be another machine.
+Caches named in the settings (`work_dir`: the crawl cache, the built spaCy pipelines)
+are per machine. Each unit is a thin wrapper around the room that does the work
+(crawlers, matcher); the business rules live there. The flow passes large inputs wrapped
+in `quote()` so that Prefect does not walk them looking for futures.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import tempfile
+import threading
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,40 +25,76 @@ from prefect.cache_policies import NO_CACHE
 from crawlers.runner import CrawlResult
 from crawlers.sources import Source
 from flows.crawl_settings import crawl_batch, recrawl_source
-from flows.progress import emit
 from flows.settings import Settings
-from matcher.models import Extraction, Posting
+from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
-from matcher.scoring.topk import Scored, StoredMatch, context_hash, score_all
+from matcher.scoring.topk import PartialScores, StoredMatch, explain_pairs, score_partition
 from matcher.taxonomy import Taxonomy
 from matcher.wire import WireError, parse_line
 
 if TYPE_CHECKING:
     from matcher.extract import Extractor
 
+#: Scores held at once per scoring block (postings x candidates, float64): 16 MiB, so a
+#: worker's memory does not grow with the number of candidates.
+BLOCK_CELLS = 2**21
+
+#: The extractors built in this process, by taxonomy `content_hash` (one per worker).
+_EXTRACTORS: dict[str, Extractor] = {}
+_EXTRACTORS_LOCK = threading.Lock()
+
 
 def _crawl_run_name() -> str:
     from prefect.runtime import task_run
 
-    source = task_run.parameters.get("source")
-    return f"recrawl-{getattr(source, 'key', 'source')}"
+    sources = task_run.parameters.get("sources") or []
+    first = getattr(sources[0], "key", "source") if sources else "nothing"
+    more = f"+{len(sources) - 1}" if len(sources) > 1 else ""
+    prefix = "recrawl" if task_run.parameters.get("alone") else "crawl"
+    return f"{prefix}-{first}{more}"
 
 
-@task(name="crawl", cache_policy=NO_CACHE)
-def crawl_task(settings: Settings, sources: list[Source], out_dir: Path) -> dict[str, CrawlResult]:
-    """Crawl every source in one crawl process (flows/crawl_settings.py); results by key.
+@dataclass(slots=True)
+class CrawledPartition:
+    """A crawl partition's outcome as data: each source's result (paths cleared), its
+    postings and the output lines that could not be read, by source key; the crawl
+    logs by file name."""
 
-    The crawl process has its own hard timeout: Prefect's task timeouts cannot stop
-    blocking code. A failed source is in the results with `ok=False`; it never raises.
+    results: dict[str, CrawlResult]
+    postings: dict[str, list[Posting]] = field(default_factory=dict)
+    read_errors: dict[str, list[str]] = field(default_factory=dict)
+    logs: dict[str, str] = field(default_factory=dict)
+
+
+@task(name="crawl-partition", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
+def crawl_partition_task(
+    settings: Settings, sources: list[Source], taxonomy_yaml: bytes, alone: bool = False
+) -> CrawledPartition:
+    """Crawl `sources` in one crawl process in a temporary directory; return what it gave.
+
+    `taxonomy_yaml` is the taxonomy file's content (the title filter reads it; a worker
+    may have no copy). With `alone`, each source is a failed one crawled again by itself
+    (`crawl_retries` times, delay doubling). The crawl process has its own hard timeout;
+    a failed source has `ok=False`, it never raises.
     """
-    return crawl_batch(settings, sources, out_dir)
-
-
-@task(name="recrawl-source", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
-def recrawl_task(settings: Settings, source: Source, out_dir: Path) -> CrawlResult:
-    """Crawl a failed source again alone (`crawl_retries` times, delay doubling)."""
-    return recrawl_source(settings, source, out_dir)
+    with tempfile.TemporaryDirectory(prefix="tpm-crawl-") as tmp:
+        out_dir = Path(tmp)
+        taxonomy_path = out_dir / "skills_taxonomy.yaml"
+        taxonomy_path.write_bytes(taxonomy_yaml)
+        local = settings.model_copy(update={"taxonomy_path": taxonomy_path})
+        if alone:
+            results = {s.key: recrawl_source(local, s, out_dir) for s in sources}
+        else:
+            results = crawl_batch(local, sources, out_dir)
+        out = CrawledPartition(results)
+        for key, result in results.items():
+            read = read_postings(result.out_path) if result.out_path else ReadResult()
+            out.postings[key], out.read_errors[key] = read.postings, read.errors
+            result.out_path = result.log_path = None
+        for log in sorted(out_dir.glob("*.log")):
+            out.logs[log.name] = log.read_text(encoding="utf-8", errors="replace")
+    return out
 
 
 @dataclass(slots=True)
@@ -79,37 +121,6 @@ def read_postings(path: Path) -> ReadResult:
     return out
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract_task(
-    taxonomy: Taxonomy,
-    postings: Sequence[Posting],
-    batch_size: int,
-    n_process: int,
-    cache_dir: Path | None = None,
-    warmed: Future[Extractor] | None = None,
-) -> list[Extraction]:
-    """Extract requirements from `postings` (only the new or changed ones are passed).
-
-    `warmed` is an Extractor being built in the background (see `warm_extractor`); without
-    it the extractor is built here.
-    """
-    if not postings:
-        emit("extract", "nothing new or changed to extract", completed=0, total=0, done=True)
-        return []
-    total = len(postings)
-    emit("extract", f"loading the spaCy pipeline for {total} postings", completed=0, total=total)
-    extractor = warmed.result() if warmed is not None else build_extractor(taxonomy, cache_dir)
-    items: Iterable[tuple[str, str, str]] = ((p.id, p.description_text, p.title) for p in postings)
-    out: list[Extraction] = []
-    step = max(1, total // 50)
-    for extraction in extractor.extract_many(items, batch_size=batch_size, n_process=n_process):
-        out.append(extraction)
-        if len(out) % step == 0 or len(out) == total:
-            emit("extract", f"extracted {len(out)}/{total}", completed=len(out), total=total)
-    emit("extract", f"extracted {len(out)} postings", completed=total, total=total, done=True)
-    return out
-
-
 def build_extractor(taxonomy: Taxonomy, cache_dir: Path | None) -> Extractor:
     """The extractor for `taxonomy` (imports spaCy; loads the pipeline from `cache_dir`)."""
     from matcher.extract import Extractor
@@ -117,37 +128,93 @@ def build_extractor(taxonomy: Taxonomy, cache_dir: Path | None) -> Extractor:
     return Extractor(taxonomy, cache_dir=cache_dir)
 
 
+def cached_extractor(taxonomy: Taxonomy, cache_dir: Path | None) -> Extractor:
+    """This process's extractor for `taxonomy`, built on first use (once per worker)."""
+    with _EXTRACTORS_LOCK:
+        extractor = _EXTRACTORS.get(taxonomy.content_hash)
+        if extractor is None:
+            extractor = _EXTRACTORS[taxonomy.content_hash] = build_extractor(taxonomy, cache_dir)
+    return extractor
+
+
 def warm_extractor(
     pool: ThreadPoolExecutor, taxonomy: Taxonomy, cache_dir: Path | None
 ) -> Future[Extractor]:
-    """Start building the extractor on `pool` (while the crawls run in other processes).
+    """Start building this process's extractor on `pool` (while the crawls run elsewhere).
 
     Importing spaCy and loading the pipeline take a few CPU-seconds that the crawl stage,
-    mostly waiting on its crawl processes, leaves free in this one.
+    mostly waiting on its crawl processes, leaves free in this one. Useful when the
+    extraction batches run in this process (no Dask cluster).
     """
-    return pool.submit(build_extractor, taxonomy, cache_dir)
+    return pool.submit(cached_extractor, taxonomy, cache_dir)
 
 
-@task(name="score", cache_policy=NO_CACHE)
-def score_task(
+@task(name="extract-batch", cache_policy=NO_CACHE)
+def extract_batch_task(
+    taxonomy: Taxonomy,
+    postings: Sequence[Posting],
+    batch_size: int,
+    n_process: int,
+    cache_dir: Path | None = None,
+) -> list[Extraction]:
+    """Extract the requirements of a batch of postings, in their order.
+
+    The spaCy pipeline is built once per worker process (`cached_extractor`).
+    """
+    if not postings:
+        return []
+    extractor = cached_extractor(taxonomy, cache_dir)
+    items = ((p.id, p.description_text, p.title) for p in postings)
+    return list(extractor.extract_many(items, batch_size=batch_size, n_process=n_process))
+
+
+@task(name="score-partition", cache_policy=NO_CACHE)
+def score_partition_task(
     candidates: Sequence[CandidateFacts],
     pairs: Sequence[tuple[Posting, Extraction]],
+    offset: int,
     config: ScoringConfig,
     taxonomy: Taxonomy,
     top_k: int,
     stored: Sequence[StoredMatch] = (),
-) -> Scored:
-    """Score every registered candidate against every open posting (top_k each).
+) -> PartialScores:
+    """Score every candidate against a partition of the open postings (starting at
+    `offset` of all of them): its top K per candidate and per posting, explained.
 
     A kept pair whose `stored` match was explained from the same inputs reuses that
-    explanation (matcher/scoring/topk.py); the others are explained anew.
+    explanation; `matcher.scoring.topk.merge_partitions` joins the partitions.
     """
-    if not candidates or not pairs:
-        emit("score", "no candidates or no open postings to score", done=True)
-        return Scored([], context_hash(taxonomy, config))
-    emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    scored = score_all(
-        list(candidates), list(pairs), config, top_k, taxonomy=taxonomy, stored=stored
+    block = max(16, min(1024, BLOCK_CELLS // max(1, len(candidates))))
+    return score_partition(
+        list(candidates),
+        list(pairs),
+        config,
+        top_k,
+        taxonomy=taxonomy,
+        offset=offset,
+        block=block,
+        stored=stored,
     )
-    emit("score", f"{len(scored.matches)} matches ({scored.reused} explanations reused)", done=True)
-    return scored
+
+
+@task(name="explain", cache_policy=NO_CACHE)
+def explain_task(
+    candidates: Sequence[CandidateFacts],
+    pairs: Sequence[tuple[Posting, Extraction]],
+    offset: int,
+    config: ScoringConfig,
+    taxonomy: Taxonomy,
+    stored: Sequence[StoredMatch],
+    wanted: Sequence[tuple[int, int]],
+) -> dict[tuple[int, int], tuple[Match, bool]]:
+    """Explain the `wanted` pairs (candidate index, global posting index) of a partition
+    of the open postings: the candidates' best pairs outside every posting's top K."""
+    return explain_pairs(
+        list(candidates),
+        list(pairs),
+        wanted,
+        config,
+        taxonomy=taxonomy,
+        offset=offset,
+        stored=stored,
+    )

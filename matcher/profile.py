@@ -18,7 +18,7 @@ import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -44,6 +44,8 @@ RESUME_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".pdf")
 MAX_PROFILE_BYTES = 1_000_000
 MAX_TEXT = 200
 MAX_LIST = 500
+#: A notification URL may be longer than other texts (webhook tokens).
+MAX_URL = 2000
 #: Size limits of a résumé file: a PDF, and a .txt/.md (also the most text kept from a PDF).
 MAX_RESUME_PDF_BYTES = 20_000_000
 MAX_RESUME_TEXT_BYTES = 1_000_000
@@ -88,6 +90,25 @@ class SalarySpec(_Strict):
         return value.upper()
 
 
+#: How often a candidate's digest goes out ("off": events are recorded, nothing is sent).
+DIGEST_SCHEDULES: tuple[str, ...] = ("nightly", "weekly", "off")
+DigestSchedule = Literal[DIGEST_SCHEDULES]  # type: ignore[valid-type]
+
+
+class AlertsSpec(_Strict):
+    """`alerts: {min_score: 70, notify: [URL, ...], digest: nightly}` (docs/profile.md).
+
+    `notify` holds Apprise URLs (`mailto://`, `json://`, `slack://`, ...); a secret in one
+    is written as a reference, `{env:NAME}` or `{secret:BLOCK}`, resolved at send time.
+    """
+
+    min_score: float | None = Field(default=None, ge=0, le=100)
+    notify: list[
+        Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$", max_length=MAX_URL)]
+    ] = Field(default_factory=list, max_length=MAX_LIST)
+    digest: DigestSchedule = "nightly"
+
+
 class Profile(_Strict):
     """The candidate YAML (documented field by field in docs/profile.md)."""
 
@@ -101,6 +122,7 @@ class Profile(_Strict):
     certifications: list[str] = Field(default_factory=list, max_length=MAX_LIST)
     degree: DegreeSpec | None = None
     salary: SalarySpec | None = None
+    alerts: AlertsSpec | None = None
 
 
 _HINTS: dict[str, str] = {
@@ -114,9 +136,10 @@ _HINTS: dict[str, str] = {
     "greater_than": "must be above 0",
     "less_than_equal": "is too large",
     "string_too_short": "must not be empty",
-    "string_too_long": f"is too long (at most {MAX_TEXT} characters)",
-    "too_long": f"has too many entries (at most {MAX_LIST})",
+    "string_too_long": "is too long (at most {max_length} characters)",
+    "too_long": "has too many entries (at most {max_length})",
     "string_pattern_mismatch": "expected an address like name@example.com",
+    "url_pattern_mismatch": "expected a notification URL like mailto://... or json://host/path",
     "literal_error": "expected one of the allowed values",
     "extra_forbidden": "is not a profile field; remove it or fix its spelling (docs/profile.md)",
     "missing": "is required; add it (see docs/profile.md and examples/profile.yaml)",
@@ -160,19 +183,22 @@ def _format_error(origin: str, err: Any) -> str:
     # pydantic tags union branches ("constrained-str", "SkillEntry"): drop the tags.
     parts = [p for p in parts if p not in _BRANCH_TAGS and not p.startswith("function")]
     where = shorten(".".join(parts) or "top level")
-    hint = _HINTS.get(err["type"], err["msg"])
+    kind = err["type"]
+    if kind == "string_pattern_mismatch" and "notify" in parts:
+        kind = "url_pattern_mismatch"
+    hint = _HINTS.get(kind, err["msg"])
     if err["type"] == "literal_error":
         hint = err["msg"].replace("Input should be", "expected")
+    if err["type"] in {"string_too_long", "too_long"}:
+        hint = hint.format(max_length=err["ctx"]["max_length"])
     if err["type"] == "extra_forbidden":
         fields = _field_names([p for p in parts[:-1] if not p.isdigit()])
         guess = nearest(parts[-1], fields)
         if guess is not None:
             hint = f"is not a profile field; did you mean {guess!r}? (docs/profile.md)"
-    got = (
-        ""
-        if err["type"] in {"missing", "extra_forbidden"}
-        else f", got {shorten(err.get('input'))}"
-    )
+    # a notification URL may hold an address or a token: never repeat it
+    quiet = err["type"] in {"missing", "extra_forbidden"} or "notify" in parts
+    got = "" if quiet else f", got {shorten(err.get('input'))}"
     return f"{origin}: field {where}: {hint}{got}"
 
 

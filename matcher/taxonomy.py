@@ -54,6 +54,21 @@ class Article(_Strict):
     author: str | None = None
 
 
+class TitleRules(_Strict):
+    """The title filter's rule beyond `role_titles` (see crawlers/titles.py).
+
+    A title also names a TPM role when it has every word of one of `functions` and one of
+    `leaders` (in any order: "Head of Technical Programs", "Principal TPM", "Lead,
+    Engineering Programs"). Any title is dropped when it holds one of `other_functions`
+    (as consecutive words) outside the role it matched ("Infrastructure Engineer (Scrum
+    Master)", "Principal Engineer - Project Technical Lead").
+    """
+
+    functions: list[str] = Field(default_factory=list)
+    leaders: list[str] = Field(default_factory=list)
+    other_functions: list[str] = Field(default_factory=list)
+
+
 class Source(_Strict):
     """Where a concept comes from: an article id and its section, or an extension note."""
 
@@ -151,6 +166,8 @@ class Taxonomy(_Strict):
     articles: list[Article]
     #: Job titles that make a posting a TPM posting (the crawlers' title filter).
     role_titles: list[str]
+    #: Leadership titles and lookalikes for the title filter.
+    title_rules: TitleRules = Field(default_factory=TitleRules)
     concepts: list[Concept]
     #: SHA-256 of the file the taxonomy was loaded from (cache key for built patterns).
     content_hash: str = ""

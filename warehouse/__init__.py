@@ -2,6 +2,7 @@
 
 from warehouse.records import (
     CandidateRecord,
+    DigestDelivery,
     LoadCounts,
     MatchRecord,
     RunRecord,
@@ -14,6 +15,7 @@ from warehouse.store import Reader, Warehouse
 
 __all__ = [
     "CandidateRecord",
+    "DigestDelivery",
     "LoadCounts",
     "MatchRecord",
     "Reader",

@@ -13,6 +13,7 @@ import pyarrow as pa
 from matcher.models import Degree, Extraction, Match, Posting, Requirement
 from matcher.scoring.topk import StoredMatch
 from warehouse.columns import arrow_table, key_runs, plain_values, shared_values
+from warehouse.events import EventReads
 from warehouse.records import (
     CandidateRecord,
     MatchRecord,
@@ -202,7 +203,7 @@ def _postings_with_extractions(
     return out
 
 
-class ReadMethods:
+class ReadMethods(EventReads):
     """Queries that work on any open warehouse connection (`self.con`)."""
 
     con: duckdb.DuckDBPyConnection

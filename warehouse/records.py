@@ -114,3 +114,21 @@ class SavedQuery:
     description: str
     params: dict[str, str]
     sql: str
+
+
+@dataclass(slots=True)
+class DigestDelivery:
+    """One attempt to deliver a candidate's digest of a run to one notification target.
+
+    `target` is a label such as `mailto#1` (the URL's scheme and position in the profile's
+    `alerts.notify`), never the URL itself: it may hold an address or a token.
+    """
+
+    run_id: str
+    candidate_id: str
+    target: str
+    status: Literal["sent", "failed"]
+    attempts: int
+    events: int
+    delivered_at: datetime
+    error: str | None = None

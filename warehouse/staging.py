@@ -18,6 +18,7 @@ import pyarrow as pa
 from matcher.models import Extraction, Match, Posting
 from matcher.taxonomy import Taxonomy, normalize_alias
 from warehouse import validate, validate_results
+from warehouse.events import EventWrites
 from warehouse.lifecycle import DEFAULT_RULES, HeldSource, LifecycleRules, held_sources
 from warehouse.reads import ReadMethods
 from warehouse.records import LoadCounts, RunRecord, WarehouseError
@@ -58,7 +59,7 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class Staging(ReadMethods):
+class Staging(EventWrites, ReadMethods):
     """Loads into the staging file; `publish()` makes them the warehouse readers see."""
 
     def __init__(

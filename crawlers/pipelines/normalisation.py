@@ -26,13 +26,12 @@ from crawlers.normalise import (
     normalise_period,
     parse_salary_text,
     remote_from_text,
+    unescape_markup,
 )
 from crawlers.outcomes import reject
 from crawlers.pipelines.base import CrawlerPipeline
 from matcher.models import Posting, content_hash
 from matcher.text import html_to_text, looks_like_html, tidy_text
-
-_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*[^<>]*>")
 
 
 def _number(value: object) -> float | None:
@@ -83,9 +82,7 @@ class NormalisationPipeline(CrawlerPipeline):
 
     @staticmethod
     def _description(item: Posting) -> None:
-        markup = item.description_html or ""
-        if markup and not _TAG_RE.search(markup) and looks_like_html(markup):
-            markup = html.unescape(markup)  # Greenhouse sends the HTML escaped once
+        markup = unescape_markup(item.description_html or "")  # Greenhouse: escaped once
         item.description_html = markup or None
         if markup:
             item.description_text = html_to_text(markup)

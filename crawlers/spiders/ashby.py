@@ -14,7 +14,6 @@ import scrapy
 from scrapy.http import Response
 
 from crawlers.normalise import missing_id, normalise_period, remote_from_text
-from crawlers.outcomes import record_error
 from crawlers.spiders.base import BoardSpider, as_text
 from matcher.models import Posting
 
@@ -62,13 +61,10 @@ class AshbySpider(BoardSpider):
         data = self.load_json(response, "Ashby job board")
         if data is None:
             return
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            got = sorted(data)[:5] if isinstance(data, dict) else type(data).__name__
-            record_error(
-                self.crawler, response.url, f"Ashby board: expected {{'jobs': [...]}}, got {got}"
-            )
+        jobs = self.json_list(response, data, "jobs", "Ashby board")
+        if jobs is None:
             return
-        for index, job in enumerate(data["jobs"]):
+        for index, job in enumerate(jobs):
             where = f"{response.url} job #{index + 1}"
             if isinstance(job, dict) and not missing_id(job.get("id")):
                 source_id = self.valid_id(job["id"], where, job.get("title"), job.get("jobUrl"))

@@ -8,9 +8,12 @@ not only TPM roles).
 
 from __future__ import annotations
 
+import html
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar, Self
 
 import scrapy
@@ -29,11 +32,15 @@ from twisted.python.failure import Failure
 
 from crawlers.crawl_cache import CrawlCache, raw_digest
 from crawlers.middlewares.redirects import OffsiteRedirect
-from crawlers.normalise import source_id_text
+from crawlers.normalise import source_id_text, unescape_markup
 from crawlers.outcomes import record_error, record_rejection
+from crawlers.pipelines.title_filter import count_dropped, filter_enabled, title_matcher
+from crawlers.titles import TitleMatcher
 from matcher.models import Posting
+from matcher.text import tidy_text
 
 _TRUE = {"1", "true", "yes", "on"}
+_HEADING_RE = re.compile(r"\s*<h[1-6][\s>]", re.I)
 _HTTP_HINTS = {
     404: "the board does not exist (removed, or a wrong token in sources.yaml)",
     401: "the board needs credentials (not a public board)",
@@ -109,12 +116,21 @@ class BoardSpider(scrapy.Spider):
     #: The source type this spider crawls (`type:` in sources.yaml, the postings' `source`).
     source_type: ClassVar[str] = ""
     #: The spider argument (and sources.yaml field) that names the board: `board`,
-    #: `company`, or `urls` (a list of start URLs, joined by commas for the spider).
+    #: `company`, `account`, `tenant`, or `urls` (a list of start URLs, joined by commas
+    #: for the spider).
     board_arg: ClassVar[str] = "board"
+    #: Further arguments (and sources.yaml fields) a board needs, e.g. Workday's
+    #: `("site", "host")`.
+    extra_args: ClassVar[tuple[str, ...]] = ()
+    #: The default API host; `{company}`-style fields are filled from the arguments.
     default_api_base: ClassVar[str] = ""
     #: How far a redirect may go (crawlers/middlewares/redirects.py): "host" (the board
     #: API's host) or "site" (the page's registrable domain).
     redirect_scope: ClassVar[str] = "host"
+    #: True for spiders that fetch one detail per listed posting: they skip the details
+    #: of listings the title filter would drop (`wanted`).
+    fetches_details: ClassVar[bool] = False
+    title_matcher: TitleMatcher | None = None
 
     def __init__(
         self,
@@ -125,7 +141,8 @@ class BoardSpider(scrapy.Spider):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.api_base = (api_base or self.default_api_base).rstrip("/")
+        default = "" if "{" in self.default_api_base else self.default_api_base
+        self.api_base = (api_base or default).rstrip("/")
         self.company_name = company_name or None
         self.all_titles = truthy(all_titles)
         self.timeout_s: float | None = None
@@ -134,8 +151,19 @@ class BoardSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.timeout_s = crawler.settings.getfloat("DOWNLOAD_TIMEOUT")
+        if spider.fetches_details and not spider.all_titles and filter_enabled(crawler.settings):
+            spider.title_matcher = title_matcher(crawler.settings)
         spider.configure(crawler.settings)
         return spider
+
+    def wanted(self, title: object) -> bool:
+        """False when the title filter would drop a listing with this title (counted as
+        dropped): its detail is not fetched. A listing without a title is fetched."""
+        text = tidy_text(html.unescape(as_text(title)))
+        if self.title_matcher is None or not text or self.title_matcher.match(text):
+            return True
+        count_dropped(self.crawler.stats, text)
+        return False
 
     def from_raw(self, raw: Any, build: Callable[[Any], Posting]) -> Posting:
         """`build(raw)`, or last night's normalised posting when `raw` is byte-identical.
@@ -163,6 +191,32 @@ class BoardSpider(scrapy.Spider):
     #: The board token (set by each spider's __init__ from its `-a` argument).
     board: str = ""
 
+    @classmethod
+    def board_args(cls) -> tuple[str, ...]:
+        """Every argument naming the board: `board_arg`, then `extra_args`."""
+        return (cls.board_arg, *cls.extra_args)
+
+    @classmethod
+    def board_key(cls, values: Mapping[str, str]) -> str:
+        """The board part of the source key from the board arguments (`board_arg`'s value).
+
+        Spiders whose board needs several arguments override it (Workday: `tenant/site`).
+        """
+        return values[cls.board_arg]
+
+    @classmethod
+    def board_in_host(cls) -> bool:
+        """True when the default API host is named after the board (`{company}.recruitee.com`):
+        a mirror then serves each board under its own path, `api_base=MIRROR/<type>/<board>`.
+        """
+        return "{" + cls.board_arg + "}" in cls.default_api_base
+
+    def api_base_for(self, **values: str) -> str:
+        """`api_base` as given, else the default host with the board arguments filled in."""
+        if self.api_base:
+            return self.api_base
+        return self.default_api_base.format(**values).rstrip("/")
+
     @property
     def source_key(self) -> str:
         """`source:board`, the prefix of every posting id of this crawl."""
@@ -174,21 +228,43 @@ class BoardSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         record_error(self.crawler, url, describe_failure(failure, self.timeout_s))
 
-    def load_json(self, response: Response, what: str) -> Any | None:
-        """The decoded JSON body, or None after recording why it is unusable."""
+    def load_json(self, response: Response, what: str, *, entry: bool = False) -> Any | None:
+        """The decoded JSON body, or None after recording why it is unusable.
+
+        An unusable board or page is an error of the crawl; with `entry`, the response is
+        one posting's detail, and an unusable one is that posting's rejection.
+        """
+        report = self.reject_entry if entry else partial(record_error, self.crawler)
         try:
             text = response.text
         except AttributeError:  # a binary response: Content-Type not text
             text = response.body.decode("utf-8", errors="replace")
         if not text.strip():
-            record_error(self.crawler, response.url, f"{what}: empty response body")
+            report(response.url, f"{what}: empty response body")
             return None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             reason = f"{what}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
-            record_error(self.crawler, response.url, reason)
+            report(response.url, reason)
             return None
+
+    def load_detail(self, response: Response, what: str) -> dict[str, Any] | None:
+        """One posting's detail as a JSON object, or None after rejecting that posting."""
+        data = self.load_json(response, what, entry=True)
+        if data is not None and not isinstance(data, dict):
+            self.reject_entry(response.url, f"{what}: not a JSON object")
+            return None
+        return data
+
+    def json_list(self, response: Response, data: Any, key: str, what: str) -> list[Any] | None:
+        """`data[key]` when `data` is an object holding a list there; else None after
+        recording what the response held instead (its first keys, or its JSON type)."""
+        if isinstance(data, dict) and isinstance(data.get(key), list):
+            return data[key]
+        got = sorted(data)[:5] if isinstance(data, dict) else type(data).__name__
+        record_error(self.crawler, response.url, f"{what}: expected {{'{key}': [...]}}, got {got}")
+        return None
 
     def reject_entry(self, where: str, reason: str) -> None:
         """Record one entry of a response that cannot become a posting."""
@@ -231,3 +307,26 @@ class BoardSpider(scrapy.Spider):
             fetched_at=now_iso(),
             **fields,
         )
+
+
+def sections_html(*sections: tuple[object, object]) -> str:
+    """HTML of (heading, HTML body) sections, each body under an `<h3>` of its heading.
+
+    Sections with no body are left out; a section without a heading, or whose body starts
+    with a heading of its own, is the body alone. A body escaped once is unescaped.
+
+    >>> sections_html(("About", "<p>Run it.</p>"), ("Requirements", ""), (None, "<ul></ul>"))
+    '<h3>About</h3>\\n<p>Run it.</p>\\n<ul></ul>'
+    >>> sections_html(("Requirements", "<h3>You have</h3><ul></ul>"))
+    '<h3>You have</h3><ul></ul>'
+    """
+    parts: list[str] = []
+    for heading, body in sections:
+        text = unescape_markup(as_text(body))
+        if not text:
+            continue
+        title = as_text(heading)
+        if title and not _HEADING_RE.match(text):
+            parts.append(f"<h3>{html.escape(title)}</h3>")
+        parts.append(text)
+    return "\n".join(parts)

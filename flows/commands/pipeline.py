@@ -47,10 +47,28 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 def _preflight(settings: Settings, *, sources: bool) -> None:
     from flows.preflight import check_inputs
+    from flows.task_runner import cluster_problem
 
     problems = check_inputs(settings, sources=sources)
+    if not problems:  # then the cluster (a few seconds at most), before anything is crawled
+        problems = [p for p in [cluster_problem(settings)] if p]
     if problems:
         fail("\n".join(problems))
+
+
+DaskAddress = Annotated[
+    str | None,
+    typer.Option(
+        "--dask-address",
+        help="run the crawl, extraction and scoring on the Dask scheduler at tcp://HOST:8786",
+    ),
+]
+DaskWorkers = Annotated[
+    int | None,
+    typer.Option(
+        "--dask-workers", min=1, help="start a local Dask cluster of N worker processes for the run"
+    ),
+]
 
 
 def _nightly(settings: Settings) -> None:
@@ -93,6 +111,10 @@ def _demo(settings: Settings) -> None:
     if result.report_path is not None:
         out_console.print(
             f"report:    {result.report_path.resolve()}", soft_wrap=True, markup=False
+        )
+    if result.digest_path is not None:
+        out_console.print(
+            f"digest:    {result.digest_path.resolve()}", soft_wrap=True, markup=False
         )
     out_console.print(
         f"next:      tpm-match query candidate_matches -p candidate_id={result.candidate_id}",
@@ -178,9 +200,17 @@ def register(app: typer.Typer) -> None:
         ] = False,
         sources: Annotated[Path | None, typer.Option(help="sources YAML")] = None,
         warehouse: Annotated[Path | None, typer.Option(help="DuckDB warehouse file")] = None,
+        dask_address: DaskAddress = None,
+        dask_workers: DaskWorkers = None,
     ) -> None:
         """Run the nightly pipeline (crawl, extract, load, score, publish) once, now."""
-        settings = _with(settings_of(ctx), sources_path=sources, warehouse_path=warehouse)
+        settings = _with(
+            settings_of(ctx),
+            sources_path=sources,
+            warehouse_path=warehouse,
+            dask_address=dask_address,
+            dask_workers=dask_workers,
+        )
         if demo:
             _demo(settings)
         else:
@@ -194,11 +224,23 @@ def register(app: typer.Typer) -> None:
         api_url: Annotated[
             str | None, typer.Option(help="Prefect API URL (default $PREFECT_API_URL)")
         ] = None,
+        dask_address: DaskAddress = None,
+        dask_workers: DaskWorkers = None,
     ) -> None:
         """Serve the nightly deployment on its cron schedule against a Prefect server."""
         settings = _with(
-            settings_of(ctx), schedule_cron=cron, timezone=timezone, prefect_api_url=api_url
+            settings_of(ctx),
+            schedule_cron=cron,
+            timezone=timezone,
+            prefect_api_url=api_url,
+            dask_address=dask_address,
+            dask_workers=dask_workers,
         )
+        from flows.task_runner import cluster_problem
+
+        problem = cluster_problem(settings)
+        if problem:
+            fail(problem)
         configure_prefect(settings, ephemeral=False)
         from flows.serve import ServeError, serve_nightly
 

@@ -11,7 +11,7 @@ candidate facts (`profile_hash`) and the same taxonomy and scoring config
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -107,14 +107,10 @@ class _TopK:
         return key // n_p, key % n_p
 
 
-def top_pairs(
-    prep: Prepared, config: ScoringConfig, top_k: int, block: int = 1024, workers: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
-    """Candidate and posting indexes of the top K per candidate and per posting, united.
-
-    Blocks are scored and pre-filtered on `workers` threads; ties go to the lower index,
-    so the same inputs always keep the same pairs.
-    """
+def _partition_top(
+    prep: Prepared, config: ScoringConfig, top_k: int, block: int, workers: int
+) -> _TopK:
+    """Score every block of `prep` (on `workers` threads) into one running top K."""
     n = len(prep.pm.ids)
     top = _TopK(len(prep.cm.ids), top_k)
 
@@ -129,7 +125,18 @@ def top_pairs(
         with ThreadPoolExecutor(max_workers=workers) as pool:
             for part in pool.map(run, starts):
                 top.add(part)
-    return top.result(n)
+    return top
+
+
+def top_pairs(
+    prep: Prepared, config: ScoringConfig, top_k: int, block: int = 1024, workers: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate and posting indexes of the top K per candidate and per posting, united.
+
+    Blocks are scored and pre-filtered on `workers` threads; ties go to the lower index,
+    so the same inputs always keep the same pairs.
+    """
+    return _partition_top(prep, config, top_k, block, workers).result(len(prep.pm.ids))
 
 
 def context_hash(taxonomy: Taxonomy, config: ScoringConfig) -> str:
@@ -214,6 +221,139 @@ def stored_ranking(
     return ranked[:top]
 
 
+@dataclass(slots=True)
+class PartialScores:
+    """What one partition of the postings contributes to a scoring of all of them.
+
+    Posting indexes are global (the partition's `offset` added): `per_posting` holds the
+    partition's top K per posting (final, since a posting is in one partition only);
+    `cand`, `post`, `score` its top K per candidate with their raw scores (contenders for
+    the candidates' overall top K); `matches` the per-posting pairs explained, by
+    (candidate index, posting index), with whether the explanation was reused.
+    """
+
+    per_posting: np.ndarray
+    cand: np.ndarray
+    post: np.ndarray
+    score: np.ndarray
+    matches: dict[tuple[int, int], tuple[Match, bool]] = field(default_factory=dict)
+
+
+def explain_pairs(
+    candidates: list[CandidateFacts],
+    postings: list[tuple[Posting, Extraction]],
+    pairs: Iterable[tuple[int, int]],
+    config: ScoringConfig,
+    *,
+    taxonomy: Taxonomy,
+    offset: int = 0,
+    stored: Iterable[StoredMatch] = (),
+) -> dict[tuple[int, int], tuple[Match, bool]]:
+    """Explain `pairs` (candidate index, global posting index) of the partition of
+    `postings` starting at `offset`; with whether each explanation was reused.
+
+    A pair is explained with `pair.score_pair` unless `stored` holds it explained from
+    the same inputs (see `reusable`), whose row is then reused without its rank.
+    """
+    known, _ = reusable(stored, candidates, postings, context_hash(taxonomy, config))
+    out: dict[tuple[int, int], tuple[Match, bool]] = {}
+    for ci, pj in pairs:
+        posting, ext = postings[pj - offset]
+        match = known.get((candidates[ci].candidate_id, posting.id))
+        if match is None:
+            out[ci, pj] = score_pair(candidates[ci], posting, ext, taxonomy, config), False
+        else:
+            out[ci, pj] = replace(match, rank=None), True
+    return out
+
+
+def score_partition(
+    candidates: list[CandidateFacts],
+    postings: list[tuple[Posting, Extraction]],
+    config: ScoringConfig,
+    top_k: int,
+    *,
+    taxonomy: Taxonomy,
+    offset: int = 0,
+    block: int = 1024,
+    workers: int = 1,
+    stored: Iterable[StoredMatch] = (),
+) -> PartialScores:
+    """Score every candidate against `postings` (the partition starting at `offset` of all
+    the postings): its top K per posting, explained (`explain_pairs`), and its top K per
+    candidate with their raw scores. `merge_partitions` joins the partitions.
+    """
+    empty = np.zeros(0, np.int64)
+    if not candidates or not postings or top_k <= 0:
+        return PartialScores(np.zeros((0, 2), np.int64), empty, empty, np.zeros(0))
+    top = _partition_top(
+        prepare(candidates, postings, taxonomy, config), config, top_k, block, workers
+    )
+    per_posting = np.concatenate([*top.pairs, np.zeros((0, 2), np.int64)]) + np.array([0, offset])
+    part = PartialScores(per_posting, top.cand, top.post + offset, top.score)
+    pairs = sorted(set(map(tuple, per_posting.tolist())))
+    part.matches = explain_pairs(
+        candidates, postings, pairs, config, taxonomy=taxonomy, offset=offset, stored=stored
+    )
+    return part
+
+
+def _merged_top(parts: Sequence[PartialScores], n_candidates: int, top_k: int) -> _TopK:
+    top = _TopK(n_candidates, top_k)
+    for part in parts:
+        top.add(_BlockTop(part.per_posting, part.cand, part.post, part.score))
+    return top
+
+
+def unexplained(
+    parts: Sequence[PartialScores], n_candidates: int, n_postings: int, top_k: int
+) -> list[tuple[int, int]]:
+    """The pairs the merge keeps that no partition explained: a candidate's top K pairs
+    outside every posting's top K (explain them with `explain_pairs`), sorted."""
+    if not n_candidates or not n_postings or top_k <= 0:
+        return []
+    done = {key for part in parts for key in part.matches}
+    kept = _merged_top(parts, n_candidates, top_k).result(n_postings)
+    return [p for p in zip(*(a.tolist() for a in kept), strict=True) if p not in done]
+
+
+def merge_partitions(
+    parts: Iterable[PartialScores],
+    candidates: Sequence[CandidateFacts],
+    n_postings: int,
+    top_k: int,
+    context: str,
+    explained: Mapping[tuple[int, int], tuple[Match, bool]] | None = None,
+) -> Scored:
+    """Join the partitions of a scoring into the result of scoring them in one pass.
+
+    Per posting, each partition's top K is final; per candidate, the top K of the union
+    of the partitions' top K (ties to the lower posting index, as in one pass), explained
+    by the partitions or in `explained` (the `unexplained` pairs). `rank` is the match's
+    place among the candidate's kept matches (1 = best); ordered by candidate, then rank.
+    """
+    parts = list(parts)
+    out = Scored([], context, {c.candidate_id: profile_hash(c) for c in candidates})
+    if not candidates or n_postings == 0 or top_k <= 0:
+        return out
+    matches: dict[tuple[int, int], tuple[Match, bool]] = dict(explained or {})
+    for part in parts:
+        matches.update(part.matches)
+    by_cand: dict[int, list[Match]] = {}
+    kept = _merged_top(parts, len(candidates), top_k).result(n_postings)
+    for ci, pj in zip(*(a.tolist() for a in kept), strict=True):
+        match, was_reused = matches[ci, pj]
+        out.reused += was_reused
+        out.explained += not was_reused
+        by_cand.setdefault(ci, []).append(replace(match))
+    for ci in sorted(by_cand):
+        ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))
+        for rank, match in enumerate(ranked, start=1):
+            match.rank = rank
+            out.matches.append(match)
+    return out
+
+
 def score_all(
     candidates: list[CandidateFacts],
     postings: list[tuple[Posting, Extraction]],
@@ -227,31 +367,24 @@ def score_all(
 ) -> Scored:
     """Score every candidate against every posting; keep the top K per candidate and per posting.
 
-    Kept pairs are explained with `pair.score_pair` (the same score, with its breakdown
-    and lists) unless `stored` holds the pair explained from the same inputs (see
-    `reusable`). `rank` is the match's place among the candidate's kept matches (1 = best).
-    Ordered by candidate, then rank.
+    One partition holding every posting (`score_partition`, `explain_pairs`,
+    `merge_partitions`): kept pairs are explained with `pair.score_pair` (the same score,
+    with its breakdown and lists) unless `stored` holds the pair explained from the same
+    inputs (see `reusable`). `rank` is the match's place among the candidate's kept
+    matches (1 = best). Ordered by candidate, then rank.
     """
+    stored = list(stored)
+    part = score_partition(
+        candidates,
+        postings,
+        config,
+        top_k,
+        taxonomy=taxonomy,
+        block=block,
+        workers=workers,
+        stored=stored,
+    )
+    missing = unexplained([part], len(candidates), len(postings), top_k)
+    extra = explain_pairs(candidates, postings, missing, config, taxonomy=taxonomy, stored=stored)
     context = context_hash(taxonomy, config)
-    known, profiles = reusable(stored, candidates, postings, context)
-    out = Scored([], context, profiles)
-    if not candidates or not postings or top_k <= 0:
-        return out
-    kept = top_pairs(prepare(candidates, postings, taxonomy, config), config, top_k, block, workers)
-    by_cand: dict[int, list[Match]] = {}
-    for ci, pj in zip(*(a.tolist() for a in kept), strict=True):
-        posting, ext = postings[pj]
-        match = known.get((candidates[ci].candidate_id, posting.id))
-        if match is None:
-            match = score_pair(candidates[ci], posting, ext, taxonomy, config)
-            out.explained += 1
-        else:
-            match = replace(match, rank=None)
-            out.reused += 1
-        by_cand.setdefault(ci, []).append(match)
-    for ci in sorted(by_cand):
-        ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))
-        for rank, match in enumerate(ranked, start=1):
-            match.rank = rank
-            out.matches.append(match)
-    return out
+    return merge_partitions([part], candidates, len(postings), top_k, context, extra)

@@ -28,6 +28,11 @@ EXPECTED = {
     "ashby:ledgerly": (4, 1, 1),
     "ashby:kestrel-security": (4, 1, 0),
     "jsonld:127.0.0.1": (5, 1, 2),
+    "personio:alpenglow-analytics": (3, 1, 0),
+    "recruitee:tidewater-robotics": (3, 1, 1),
+    "smartrecruiters:quillon-systems": (3, 1, 1),
+    "workable:fernhill-bio": (4, 2, 0),
+    "workday:brightwater/External": (3, 1, 1),
 }
 NON_TPM = {
     "Senior Software Engineer, Storage",
@@ -40,6 +45,12 @@ NON_TPM = {
     "Senior Product Manager, Payments",
     "Security Engineer, Detection",
     "Site Reliability Engineer",
+    "Sales Enablement Program Lead",
+    "Marketing Events Coordinator (m/f/d)",
+    "Head of Customer Success",
+    "Clinical Research Associate",
+    "Engineering Manager, Developer Programs",
+    "Field Service Technician",
 }
 
 
@@ -56,9 +67,9 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, list[dic
 def test_demo_crawl_keeps_every_tpm_posting(demo_run: tuple) -> None:
     result, postings, _ = demo_run
     assert result.exit_code == 0, result.output
-    assert len(postings) == sum(k for k, _, _ in EXPECTED.values()) == 39
+    assert len(postings) == sum(k for k, _, _ in EXPECTED.values()) == 55
     assert not NON_TPM & {p["title"] for p in postings}
-    assert len({p["id"] for p in postings}) == 39
+    assert len({p["id"] for p in postings}) == 55
     # input order is stable: sources in DemoBoard.sources() order
     keys = [":".join(p["id"].split(":", 2)[:2]) for p in postings]
     assert keys == sorted(keys, key=list(dict.fromkeys(keys)).index)
@@ -77,9 +88,9 @@ def test_demo_summary_per_source(demo_run: tuple) -> None:
         ok, got_kept, got_dropped, _, got_rejected, errors = rows[key][1:7]
         assert (ok, errors) == ("yes", "0"), key
         assert (int(got_kept), int(got_dropped), int(got_rejected)) == (kept, dropped, rejected)
-    assert "39 postings from 8 sources" in result.output
+    assert "55 postings from 13 sources" in result.output
     rejected_lines = [line for line in result.output.splitlines() if line.startswith("rejected ")]
-    assert len(rejected_lines) == 5  # one line per malformed entry, with its reason
+    assert len(rejected_lines) == 8  # one line per malformed entry, with its reason
     for reason in ("no title", "no description", "not valid JSON", "holds no JobPosting"):
         assert any(reason in line for line in rejected_lines), reason
 
@@ -110,3 +121,40 @@ def test_demo_fields_are_parsed(demo_run: tuple) -> None:
     assert ehr["posted_at"] == "2026-11-05T14:00:00+00:00"  # first_published, in UTC
     micro = by_title["IT Project Manager, Plant Systems"]  # microdata only
     assert micro["salary_min"] == 105000.0 and micro["location"] == "Toledo, OH, US"
+
+
+def test_demo_newer_formats_and_leadership_titles(demo_run: tuple) -> None:
+    """Recruitee, Personio, SmartRecruiters, Workable and Workday postings, and the TPM
+    leadership titles the title filter keeps (README "Expected crawl results")."""
+    _, postings, _ = demo_run
+    by_title = {p["title"]: p for p in postings}
+    for title in (
+        "Head of Technical Programs",
+        "Lead, Engineering Programs (m/f/d)",
+        "Agile Delivery Lead (m/f/d)",
+        "Director, Technical Program Management",
+        "Principal Technical Program Manager, Lab Automation",
+        "VP, Technical Program Management",
+        "Principal TPM, Outage Management Systems",
+        "Director, IT Programs",
+    ):
+        assert title in by_title, title
+    head = by_title["Head of Technical Programs"]  # Recruitee: salary block, hybrid flag
+    assert (head["salary_min"], head["salary_currency"], head["remote"]) == (150000.0, "EUR", False)
+    assert "Requirements" not in head["description_text"]  # its own heading comes through
+    assert "- PMP or PgMP certification is a plus" in head["description_text"].splitlines()
+    lead = by_title["Lead, Engineering Programs (m/f/d)"]  # Personio: blocks, text salary
+    assert lead["description_text"].splitlines()[0] == "About the role"
+    assert lead["salary_max"] == 125000.0 and lead["posted_at"] == "2026-11-10T08:15:00+00:00"
+    director = by_title["Director, Technical Program Management"]  # SmartRecruiters
+    assert "900 distribution centres" not in director["description_text"]  # company text
+    assert director["url"].startswith("https://jobs.smartrecruiters.com/QuillonSystems/")
+    scrum = by_title["Scrum Master (Contract)"]  # Workable: second page, hourly contract
+    assert (scrum["employment_type"], scrum["salary_period"], scrum["remote"]) == (
+        "contract",
+        "hour",
+        True,
+    )
+    principal = by_title["Principal TPM, Outage Management Systems"]  # Workday
+    assert principal["id"] == "workday:brightwater/External:R-24122"
+    assert principal["company"] == "Brightwater Utilities" and principal["remote"] is True

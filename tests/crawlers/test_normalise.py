@@ -19,7 +19,7 @@ from matcher.taxonomy import Taxonomy
 
 @pytest.fixture(scope="module")
 def matcher(taxonomy: Taxonomy) -> TitleMatcher:
-    return TitleMatcher.build(taxonomy.role_titles)
+    return TitleMatcher.build(taxonomy.role_titles, rules=taxonomy.title_rules)
 
 
 @pytest.mark.parametrize(
@@ -37,6 +37,21 @@ def matcher(taxonomy: Taxonomy) -> TitleMatcher:
         "Engineering Program Manager, Silicon",
         "Agile Delivery Manager",
         "Technical Project Coordinator",
+        # leadership words instead of "manager", any word order (taxonomy title_rules)
+        "VP, Technical Program Management",
+        "Principal TPM",
+        "Lead, Engineering Programs",
+        "Engineering Programs Lead",
+        "Head of Technical Programs",
+        "Director, IT Programs",
+        "Technical Delivery Director",
+        "Agile Delivery Lead",
+        "Principal Technical Program Lead, Payments",
+        "Junior IT Projectmanager (f/m/d)",
+        # a team or product name is not another function
+        "Technical Program Manager, Events Platform",
+        "Technical Program Manager, Customer Success Tools",
+        "Technical Program Manager, Developer Platform",
     ],
 )
 def test_tpm_titles_pass(matcher: TitleMatcher, title: str) -> None:
@@ -57,6 +72,17 @@ def test_tpm_titles_pass(matcher: TitleMatcher, title: str) -> None:
         "Customer Success Manager, Commercial Accounts",
         "Engineering Manager",
         "Account Manager",
+        # lookalikes: a leadership word, but another function
+        "Director of Engineering",
+        "Head of Engineering",
+        "Director, Sales Enablement Programs",
+        "Head of Events Programs",
+        "Head of Customer Success Programs",
+        "Engineering Manager, Developer Programs",
+        "Principal Engineer - Project Technical Lead",
+        "Lead Software Engineer, Delivery Platform",
+        "Infrastructure Engineer (Scrum Master)",
+        "Head of Programs",
     ],
 )
 def test_other_titles_fail(matcher: TitleMatcher, title: str) -> None:

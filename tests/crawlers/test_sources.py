@@ -31,6 +31,20 @@ def test_keys_and_spider_args() -> None:
     assert sources[3].spider_args() == {"urls": "https://careers.example.com/sitemap.xml"}
 
 
+def test_multi_field_boards_and_host_named_boards() -> None:
+    workday, workable, personio = parse_sources(
+        [
+            {"type": "workday", "tenant": "acme", "site": "External", "host": "acme.wd1.x.com"},
+            {"type": "workable", "account": "acme"},
+            {"type": "personio", "company": "acme", "api_base": "http://127.0.0.1:9/personio/acme"},
+        ]
+    )
+    assert workday.key == "workday:acme/External"
+    assert workday.spider_args() == {"tenant": "acme", "site": "External", "host": "acme.wd1.x.com"}
+    assert workable.key == "workable:acme" and workable.spider_args() == {"account": "acme"}
+    assert personio.is_local and personio.key == "personio:acme"
+
+
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
@@ -38,7 +52,20 @@ def test_keys_and_spider_args() -> None:
             {"type": "lever", "board": "acme"},
             "entry 1 (lever: acme): a lever source needs 'company'",
         ),
-        ({"type": "workday", "board": "x"}, "field 'type': unknown source type 'workday'"),
+        ({"type": "taleo", "board": "x"}, "field 'type': unknown source type 'taleo'"),
+        (
+            {"type": "workday", "tenant": "acme", "host": "acme.wd1.myworkdayjobs.com"},
+            "entry 1 (workday: acme): a workday source needs 'site'",
+        ),
+        (
+            {"type": "workday", "tenant": "a", "site": "S", "host": "https://a.wd1.x.com"},
+            "field 'host': 'https://a.wd1.x.com' must be a host name",
+        ),
+        (
+            {"type": "workable", "account": "acme", "board": "acme"},
+            "a workable source takes 'account' (not 'board')",
+        ),
+        ({"type": "recruitee", "board": "acme"}, "a recruitee source needs 'company'"),
         ({"type": "greenhouse", "board": "a:b"}, "field 'board': 'a:b' must be a non-empty"),
         ({"type": "jsonld", "urls": ["ftp://x"]}, "field 'urls': 'ftp://x' is not an http(s) URL"),
         ({"type": "jsonld"}, "a jsonld source needs 'urls'"),

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,3 +108,49 @@ def env(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
     monkeypatch.setenv("TPM_MATCH_TAXONOMY_PATH", str(repo_root / "skills_taxonomy.yaml"))
     monkeypatch.setenv("TPM_MATCH_SCORING_CONFIG_PATH", str(repo_root / "scoring.yaml"))
     return wh
+
+
+class SmtpInbox:
+    """An aiosmtpd handler that keeps each message, or refuses every one (`refuse`)."""
+
+    def __init__(self, refuse: bool = False) -> None:
+        self.refuse = refuse
+        self.messages: list[bytes] = []
+        self.refused = 0
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        if self.refuse:
+            self.refused += 1
+            return "550 5.7.1 refused by the test server"
+        self.messages.append(bytes(envelope.content))
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server(refuse: bool = False) -> Iterator[tuple[SmtpInbox, int]]:
+    """A real SMTP server (aiosmtpd) on a free localhost port: (inbox, port)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.flows.prefect_server import free_port
+
+    inbox = SmtpInbox(refuse)
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[SmtpInbox, int]]:
+    """An SMTP server that accepts every message."""
+    with smtp_server() as served:
+        yield served
+
+
+@pytest.fixture
+def refusing_smtp() -> Iterator[tuple[SmtpInbox, int]]:
+    """An SMTP server that refuses every message (550)."""
+    with smtp_server(refuse=True) as served:
+        yield served

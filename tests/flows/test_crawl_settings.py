@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,13 @@ def test_scrapy_settings_pass_the_configured_taxonomy(repo_root: Path, tmp_path:
 def test_cli_and_nightly_crawl_the_same_with_the_configured_taxonomy(
     repo_root: Path, tmp_path: Path
 ) -> None:
-    from flows.tasks import crawl_task
+    from flows.tasks import crawl_partition_task
 
     taxonomy = _taxonomy_with_extra_title(repo_root, tmp_path)
     settings = Settings(taxonomy_path=taxonomy, work_dir=tmp_path / "out", crawl_retries=0)
     with DemoBoard() as board:
         sources = board.sources()
-        nightly = crawl_task.fn(settings, sources, tmp_path / "nightly")
+        nightly = crawl_partition_task.fn(settings, sources, taxonomy.read_bytes())
         sources_yaml = board.write_sources_yaml(tmp_path / "sources.yaml")
         out = tmp_path / "cli.jsonl"
         env = {
@@ -58,12 +59,8 @@ def test_cli_and_nightly_crawl_the_same_with_the_configured_taxonomy(
             app, ["crawl", "--sources", str(sources_yaml), "--out", str(out)], env=env
         )
     assert cli.exit_code == 0, cli.output
-    assert all(r.ok for r in nightly.values())
-    nightly_rows = [
-        json.loads(line)
-        for r in nightly.values()
-        for line in r.out_path.read_text(encoding="utf-8").splitlines()
-    ]
+    assert all(r.ok for r in nightly.results.values())
+    nightly_rows = [asdict(p) for postings in nightly.postings.values() for p in postings]
     cli_rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["id"] for r in cli_rows) == sorted(r["id"] for r in nightly_rows)
     # the configured taxonomy's extra role title kept that posting in both

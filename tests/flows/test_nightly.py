@@ -26,8 +26,8 @@ from warehouse import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
-#: The demo board's TPM postings (crawlers/demo/README.md: 39 kept of 54).
-DEMO_KEPT = 39
+#: The demo board's TPM postings (crawlers/demo/README.md: 55 kept of 79).
+DEMO_KEPT = 55
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_demo_run_then_a_second_run_with_no_changes(
     first = nightly(flow_settings)
     assert first["status"] == "success", first
     stages = first["stage_counts"]
-    assert stages["crawl"] == {"sources": 8, "ok": 8, "failed": 0, "postings": DEMO_KEPT}
+    assert stages["crawl"] == {"sources": 13, "ok": 13, "failed": 0, "postings": DEMO_KEPT}
     assert stages["extract"]["new_or_changed"] == DEMO_KEPT
     assert stages["extract"]["loaded"] == DEMO_KEPT
     assert stages["load"]["new"] == DEMO_KEPT

@@ -130,3 +130,14 @@ def test_resume_errors_name_the_file(tmp_path: Path) -> None:
         assert str(path) in str(err.value) and expected in str(err.value), name
     (tmp_path / "ok.pdf").write_bytes(good)
     assert "Kanban" in read_resume(tmp_path / "ok.pdf")
+
+
+def test_notification_urls_have_their_own_length_limit_and_are_never_echoed() -> None:
+    from matcher.profile import MAX_URL
+
+    url = "json://hooks.example.test/" + "t" * 500
+    ok = parse_profile({"name": "Ada", "alerts": {"notify": [url]}})
+    assert ok.alerts is not None and ok.alerts.notify == [url]
+    message = str(_parse_error({"name": "Ada", "alerts": {"notify": [url + "t" * MAX_URL]}}))
+    assert f"is too long (at most {MAX_URL} characters)" in message
+    assert "hooks.example.test" not in message  # a URL may hold a token

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 from matcher.models import Match
@@ -11,9 +12,13 @@ from matcher.scoring.pair import score_pair
 from matcher.scoring.topk import (
     StoredMatch,
     context_hash,
+    explain_pairs,
+    merge_partitions,
     profile_hash,
     score_all,
+    score_partition,
     top_pairs,
+    unexplained,
 )
 from matcher.taxonomy import Taxonomy
 
@@ -136,3 +141,55 @@ def test_a_stored_row_without_digests_is_never_reused(taxonomy: Taxonomy, config
     again = score_all(cands, postings, config, 3, taxonomy=taxonomy, stored=stored)
     assert again.reused == 0 and again.matches == first.matches
     assert isinstance(again.matches[0], Match)
+
+
+def _partitioned(taxonomy: Taxonomy, config, cands, postings, k: int, cuts: list[int], stored=()):
+    """Score `postings` in the partitions between `cuts`, then merge them."""
+    bounds = [0, *cuts, len(postings)]
+    parts = [
+        score_partition(
+            cands,
+            postings[lo:hi],
+            config,
+            k,
+            taxonomy=taxonomy,
+            offset=lo,
+            block=13,
+            stored=[s for s in stored if s.match.posting_id in {p.id for p, _ in postings[lo:hi]}],
+        )
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    extra = {}
+    for lo, hi in itertools.pairwise(bounds):  # each partition explains its missing pairs
+        mine = [
+            (ci, pj) for ci, pj in unexplained(parts, len(cands), len(postings), k) if lo <= pj < hi
+        ]
+        extra |= explain_pairs(
+            cands, postings[lo:hi], mine, config, taxonomy=taxonomy, offset=lo, stored=stored
+        )
+    context = context_hash(taxonomy, config)
+    merged = merge_partitions(parts[::-1], cands, len(postings), k, context, extra)
+    # no pair explained in vain: the per-posting top K and the missing ones are all kept
+    assert sum(len(p.matches) for p in parts) + len(extra) == len(merged.matches)
+    return merged
+
+
+def test_partitions_merged_give_the_one_pass_result(taxonomy: Taxonomy, config, sample) -> None:
+    cands, postings = sample
+    for k, cuts in ((3, [40, 41, 100]), (5, [80]), (30, [7, 150])):
+        one = score_all(cands, postings, config, k, taxonomy=taxonomy, block=29)
+        merged = _partitioned(taxonomy, config, cands, postings, k, cuts)
+        assert merged.matches == one.matches
+        assert (merged.explained, merged.reused) == (one.explained, one.reused)
+        assert merged.profile_hashes == one.profile_hashes
+        assert merged.context_hash == one.context_hash
+
+
+def test_partitions_reuse_stored_rows_as_one_pass_does(taxonomy: Taxonomy, config, sample) -> None:
+    cands, postings = sample
+    first = score_all(cands, postings[:120], config, 4, taxonomy=taxonomy)
+    stored = _marked(_stored(first, postings, cands, context_hash(taxonomy, config)))
+    one = score_all(cands, postings, config, 4, taxonomy=taxonomy, stored=stored)
+    merged = _partitioned(taxonomy, config, cands, postings, 4, [60, 130], stored)
+    assert merged.matches == one.matches
+    assert one.reused > 0 and (merged.explained, merged.reused) == (one.explained, one.reused)
