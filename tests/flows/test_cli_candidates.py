@@ -61,9 +61,13 @@ def test_a_bad_profile_is_refused_with_the_field_named(env: Path) -> None:
 def test_serve_without_a_server_says_how_to_start_one(
     env: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
     monkeypatch.delenv("PREFECT_API_URL", raising=False)
     monkeypatch.delenv("TPM_MATCH_PREFECT_API_URL", raising=False)
-    result = runner.invoke(app, ["serve"], terminal_width=200)
+    # the session's test server (flow tests run earlier) must not count as a configured one
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        result = runner.invoke(app, ["serve"], terminal_width=200)
     assert result.exit_code == 2
     assert "prefect server start" in result.output
 
