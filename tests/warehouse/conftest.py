@@ -60,7 +60,8 @@ def publish_demo_style(wh: Warehouse, taxonomy: Taxonomy) -> Warehouse:
     """Publish a small warehouse with rows in every table, loaded by the project's own code.
 
     Postings on two boards (one a duplicate of the other), requirements, a candidate with
-    matches, a recorded run and a rejected row: every view and saved query returns rows.
+    matches and a match event, a recorded run and a rejected row: every view and saved
+    query returns rows.
     """
     postings = [
         make_posting("lever:acme", 1),
@@ -79,13 +80,12 @@ def publish_demo_style(wh: Warehouse, taxonomy: Taxonomy) -> Warehouse:
         st.load_extractions([Extraction(p.id, [jira, agile]) for p in postings])
         st.set_duplicates({"lever:acme:1": ["greenhouse:acme:1"]})
         st.upsert_candidate("ann", "Ann", {"name": "Ann"}, [("tool.jira", 5.0)])
-        st.replace_matches(
-            [
-                Match("ann", "lever:acme:1", 80.0, {"skills": 0.8}, ["tool.jira"], [], []),
-                Match("ann", "lever:acme:2", 60.0, {"skills": 0.5}, ["tool.jira"], [], []),
-            ],
-            "demo-r1",
-        )
+        matches = [
+            Match("ann", "lever:acme:1", 80.0, {"skills": 0.8}, ["tool.jira"], [], []),
+            Match("ann", "lever:acme:2", 60.0, {"skills": 0.5}, ["tool.jira"], [], []),
+        ]
+        st.record_match_events(matches, min_score=70.0, improved_points=10.0)  # one `new`
+        st.replace_matches(matches, "demo-r1")
         st.record_run(RunRecord("demo-r1", DAY1, "success", DAY2, {"load": {"new": 3}}, {}, {}))
         st.publish()
     return wh
