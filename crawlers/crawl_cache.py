@@ -33,6 +33,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from matcher.models import Posting
+from matcher.wire import load
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class CrawlCache:
             self.misses += 1
             return None
         try:
-            item = Posting.from_dict({**stored, "fetched_at": fetched_at})
+            item = load(Posting, {**stored, "fetched_at": fetched_at})
         except (TypeError, ValueError):
             self.misses += 1
             return None

@@ -138,16 +138,6 @@ class Posting:
         """The JSON object of this posting (see `matcher.wire`)."""
         return asdict(self)
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Posting:
-        """Check a JSON object and build the posting (unknown keys ignored; see `matcher.wire`).
-
-        Raises `matcher.wire.WireError` naming the first bad field.
-        """
-        from matcher.wire import load  # the wire module imports this one
-
-        return load(cls, data)
-
 
 @dataclass(slots=True)
 class TextToExtract:
@@ -217,13 +207,6 @@ class Extraction:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of this extraction (see `matcher.wire`)."""
         return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Extraction:
-        """Check a JSON object and build the extraction (see `matcher.wire`)."""
-        from matcher.wire import load  # the wire module imports this one
-
-        return load(cls, data)
 
 
 @dataclass(slots=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flows.tasks import read_postings
 from matcher.models import Posting
+from matcher.wire import load
 
 
 def _line(n: int) -> bytes:
@@ -34,7 +35,7 @@ def test_bad_lines_are_reported_and_the_good_ones_kept(tmp_path: Path) -> None:
     read = read_postings(path)
     assert [p.id for p in read.postings] == ["lever:acme:1", "lever:acme:4"]
     assert read.postings[0].description_text == "Run the program. Zürich office."
-    assert read.postings[0].content_hash == Posting.from_dict(json.loads(_line(1))).content_hash
+    assert read.postings[0].content_hash == load(Posting, json.loads(_line(1))).content_hash
     assert [e.split(": ", 1)[0] for e in read.errors] == [f"{path}:{n}" for n in (3, 4, 5)]
     assert all("not a posting" in e for e in read.errors)
 

@@ -9,6 +9,7 @@ from matcher.extract import Extractor
 from matcher.groups import Member, alternative_groups, resolve
 from matcher.models import Extraction
 from matcher.taxonomy import Taxonomy
+from matcher.wire import load
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,7 @@ def test_the_group_field_is_null_or_numbered_in_order(ex: Extractor) -> None:
         ("tool.gcp", 2),
     ]
     assert out.to_dict()["requirements"][2]["group"] is None
-    assert Extraction.from_dict(out.to_dict()) == out
+    assert load(Extraction, out.to_dict()) == out
 
 
 def test_separate_list_items_stay_separate(ex: Extractor) -> None:

@@ -1,4 +1,4 @@
-"""Posting's content_hash and from_dict: the fast paths give what the original code gave.
+"""Posting's content_hash and wire.load: the fast paths give what the original code gave.
 
 Stored `content_hash` values must never change: a changed hash re-extracts every posting.
 """
@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from matcher.models import CONTENT_FIELDS, Posting, content_hash
-from matcher.wire import WireError
+from matcher.wire import WireError, load
 
 
 def _reference_hash(values: dict[str, Any]) -> str:
@@ -93,25 +93,25 @@ def test_a_dataclass_in_a_content_field_hashes_as_before() -> None:
     assert posting.content_hash == _reference_hash(asdict(posting))
 
 
-def test_from_dict_ignores_unknown_keys_and_round_trips() -> None:
+def test_wire_load_ignores_unknown_keys_and_round_trips() -> None:
     posting = Posting(**{**BASE, **VARIANTS[2]})
     data = posting.to_dict()
-    assert Posting.from_dict(data) == posting
-    assert Posting.from_dict({**data, "extra": 1, "another": None}) == posting
+    assert load(Posting, data) == posting
+    assert load(Posting, {**data, "extra": 1, "another": None}) == posting
     without_hash = {k: v for k, v in data.items() if k != "content_hash"}
-    assert Posting.from_dict(without_hash) == posting
+    assert load(Posting, without_hash) == posting
 
 
-def test_from_dict_on_a_subclass_uses_its_own_fields() -> None:
+def test_wire_load_on_a_subclass_uses_its_own_fields() -> None:
     @dataclass(slots=True)
     class Tagged(Posting):
         tag: str = ""
 
-    built = Tagged.from_dict({**BASE, "tag": "t", "unknown": 1})
+    built = load(Tagged, {**BASE, "tag": "t", "unknown": 1})
     assert isinstance(built, Tagged) and built.tag == "t"
     assert {f.name for f in fields(Tagged)} >= {"tag"}
 
 
-def test_from_dict_missing_a_required_key_names_it() -> None:
+def test_wire_load_missing_a_required_key_names_it() -> None:
     with pytest.raises(WireError, match="field 'title': missing"):
-        Posting.from_dict({k: v for k, v in BASE.items() if k != "title"})
+        load(Posting, {k: v for k, v in BASE.items() if k != "title"})
