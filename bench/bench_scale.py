@@ -42,6 +42,12 @@ from matcher.models import Posting  # noqa: E402
 from matcher.scoring.config import load_scoring_config  # noqa: E402
 from matcher.taxonomy import load_taxonomy  # noqa: E402
 
+BASE = Settings(
+    taxonomy_path=ROOT / "skills_taxonomy.yaml",
+    scoring_config_path=ROOT / "scoring.yaml",
+    work_dir=ROOT / "out" / "bench-scale",
+)
+
 
 def _peak_rss_mb() -> float:
     """This process's peak resident memory (run on each worker)."""
@@ -97,6 +103,42 @@ def run_once(settings: Settings, postings: list[Posting], candidates: list, top_
     }
 
 
+def bench(
+    limit: int | None, n_candidates: int, workers: list[int], top: int, task_size: int
+) -> dict[int, dict[str, Any]]:
+    """The benchmark's flow: every worker count timed on the same postings and
+    candidates, read in this flow.
+
+    The data is read here, not captured from `main`: every task carries the flow run's
+    context to its worker, and with it a flow function pickled by value (this module is
+    `__main__`) with everything it closes over.
+    """
+    base = BASE.model_copy(update={"extract_task_size": task_size, "top_k": top})
+    postings = _postings(read_postings(TARBALL, limit))
+    candidates = make_candidates(
+        load_taxonomy(base.taxonomy_path), n_candidates, np.random.default_rng(7)
+    )
+    print(
+        f"postings: {len(postings):,} real (remote-jobs), candidates: {len(candidates):,}, "
+        f"top K {top}",
+        flush=True,
+    )
+    results = {
+        w: run_once(base.model_copy(update={"dask_workers": w}), postings, candidates, top)
+        for w in workers
+    }
+    first = results[workers[0]]
+    same = all(
+        r["extractions"] == first["extractions"] and r["matches"] == first["matches"]
+        for r in results.values()
+    )
+    return {
+        w: {k: v for k, v in r.items() if k not in ("extractions", "matches")}
+        | {"n": len(postings), "same": same}
+        for w, r in results.items()
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="first N postings only")
@@ -106,33 +148,15 @@ def main() -> None:
     parser.add_argument("--task-size", type=int, default=500, help="postings per extract task")
     args = parser.parse_args()
 
-    base = Settings(
-        taxonomy_path=ROOT / "skills_taxonomy.yaml",
-        scoring_config_path=ROOT / "scoring.yaml",
-        work_dir=ROOT / "out" / "bench-scale",
-        extract_task_size=args.task_size,
-        top_k=args.top,
-    )
-    configure_prefect(base, log_level="WARNING")
+    configure_prefect(BASE, log_level="WARNING")
     from prefect import flow
 
-    postings = _postings(read_postings(TARBALL, args.limit))
-    candidates = make_candidates(
-        load_taxonomy(base.taxonomy_path), args.candidates, np.random.default_rng(7)
+    results = flow(name="bench-scale")(bench)(
+        args.limit, args.candidates, args.workers, args.top, args.task_size
     )
-    n = len(postings)
-    print(f"postings: {n:,} real (remote-jobs), candidates: {len(candidates):,}, top K {args.top}")
-
-    @flow(name="bench-scale")
-    def bench() -> dict[int, dict[str, Any]]:
-        return {
-            w: run_once(base.model_copy(update={"dask_workers": w}), postings, candidates, args.top)
-            for w in args.workers
-        }
-
-    results = bench()
     print(f"{'workers':>7} {'extract/s':>10} {'score/s':>10} {'both/s':>10}  peak RSS/worker MiB")
     for w, r in results.items():
+        n = r["n"]
         both = r["extract_s"] + r["score_s"]
         rss = ", ".join(f"{m:.0f}" for m in r["rss"])
         print(
@@ -140,6 +164,7 @@ def main() -> None:
         )
     print("worker CPU s per posting (steadier on a shared machine), and the flow process's:")
     for w, r in results.items():
+        n = r["n"]
         e_flow, s_flow = r["flow_cpu"]
         busy = (r["extract_cpu"] + r["score_cpu"]) / (r["extract_s"] + r["score_s"]) / w
         print(
@@ -152,11 +177,7 @@ def main() -> None:
         print(f"speed-up {stage[:-2]:<8}: {first[stage] / last[stage]:.2f}x")
     total = (first["extract_s"] + first["score_s"]) / (last["extract_s"] + last["score_s"])
     print(f"speed-up both    : {total:.2f}x ({args.workers[0]} -> {args.workers[-1]} workers)")
-    same = all(
-        r["extractions"] == first["extractions"] and r["matches"] == first["matches"]
-        for r in results.values()
-    )
-    print(f"same extractions and matches on every worker count: {'yes' if same else 'NO'}")
+    print(f"same extractions and matches on every worker count: {'yes' if last['same'] else 'NO'}")
 
 
 if __name__ == "__main__":

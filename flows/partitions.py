@@ -12,13 +12,11 @@ Import this module only after `flows.runtime.configure_prefect` (it imports Pref
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from prefect.task_runners import TaskRunner
-from prefect.utilities.annotations import quote as prefect_quote
 
 from crawlers.runner import CrawlResult
 from crawlers.sources import Source
@@ -27,12 +25,13 @@ from flows.settings import Settings
 from flows.task_runner import in_process, split, worker_count
 from flows.tasks import (
     CrawledPartition,
+    Packed,
     crawl_partition_task,
     explain_task,
     extract_batch_task,
     score_partition_task,
 )
-from matcher.models import Extraction, Posting
+from matcher.models import Extraction, Match, Posting
 from matcher.profile import CandidateFacts
 from matcher.scoring.config import ScoringConfig
 from matcher.scoring.topk import (
@@ -43,24 +42,6 @@ from matcher.scoring.topk import (
     unexplained,
 )
 from matcher.taxonomy import Taxonomy
-
-T = TypeVar("T")
-
-
-class PicklableQuote(prefect_quote[T]):
-    """Prefect's `quote` (the task gets the value; Prefect does not walk it for futures)
-    that also survives pickling to a Dask worker: prefect 3.8.8's annotations, tuples
-    built from one value, come back from pickle wrapping a tuple of it.
-
-    >>> import pickle
-    >>> pickle.loads(pickle.dumps(PicklableQuote([1, 2]))).unquote()
-    [1, 2]
-    """
-
-    __slots__ = ()
-
-    def __getnewargs__(self) -> tuple[T]:  # type: ignore[override]
-        return (self[0],)
 
 
 def crawl_partitions(
@@ -82,7 +63,7 @@ def crawl_partitions(
             crawl_partition_task,
             {
                 "settings": settings,
-                "sources": PicklableQuote(list(part)),
+                "sources": Packed.of(list(part)),
                 "taxonomy_yaml": taxonomy_yaml,
                 "alone": alone,
             },
@@ -105,27 +86,38 @@ def crawl_partitions(
     return by_key
 
 
+def batch_count(total: int, workers: int, size: int) -> int:
+    """How many batches of at most `size` to cut `total` postings in for `workers`: a
+    multiple of `workers`, so that every worker gets as many batches (of near-equal size).
+
+    >>> batch_count(1500, 2, 500), batch_count(6672, 2, 500), batch_count(10, 4, 500)
+    (4, 14, 4)
+    """
+    return workers * math.ceil(total / (workers * size))
+
+
 def extract_fresh(
     runner: TaskRunner[Any], taxonomy: Taxonomy, fresh: list[Posting], settings: Settings
 ) -> list[Extraction]:
     """Extract the new or changed postings in batches, one task each; in their order.
 
-    In this process, one batch (its tasks would share one interpreter); on a cluster, at
-    least one batch per worker and at most `extract_task_size` postings a batch.
+    In this process, one batch (its tasks would share one interpreter); on a cluster,
+    `batch_count` batches.
     """
     total = len(fresh)
     if not fresh:
         emit("extract", "nothing new or changed to extract", completed=0, total=0, done=True)
         return []
     local = in_process(settings)
-    count = 1 if local else max(worker_count(runner), math.ceil(total / settings.extract_task_size))
+    count = 1 if local else batch_count(total, worker_count(runner), settings.extract_task_size)
     emit("extract", f"extracting {total} postings in {count} batches", completed=0, total=total)
+    packed_taxonomy = Packed.of(taxonomy)
     futures = [
         runner.submit(
             extract_batch_task,
             {
-                "taxonomy": PicklableQuote(taxonomy),
-                "postings": PicklableQuote(batch),
+                "taxonomy": packed_taxonomy,
+                "postings": Packed.of(batch),
                 "batch_size": settings.extract_batch_size,
                 # spaCy's own processes cannot start inside a Dask worker (a daemon)
                 "n_process": settings.extract_n_process if local else 1,
@@ -153,42 +145,73 @@ def score_open(
 ) -> Scored:
     """Score every candidate against every open posting: one partition of the postings per
     worker (its top K per posting explained there), then the candidates' best pairs that
-    no posting's top K holds explained by their partition, merged into the result of one
+    no posting's top K holds explained (`explain_missing`), merged into the result of one
     pass (matcher/scoring/topk.py)."""
     context = context_hash(taxonomy, scoring)
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
         return Scored([], context)
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    slices: list[tuple[int, dict[str, Any]]] = []  # each partition's offset and inputs
+    shared = {"candidates": Packed.of(candidates), "taxonomy": Packed.of(taxonomy)}
+    futures = []
     offset = 0
     for part in split(pairs, worker_count(runner)):
-        ids = {p.id for p, _ in part}
         inputs = {
-            "candidates": PicklableQuote(candidates),
-            "pairs": PicklableQuote(part),
+            **shared,
+            "pairs": Packed.of(part),
             "offset": offset,
-            "config": PicklableQuote(scoring),
-            "taxonomy": PicklableQuote(taxonomy),
-            "stored": PicklableQuote([s for s in stored if s.match.posting_id in ids]),
+            "config": scoring,
+            "top_k": settings.top_k,
+            "stored": Packed.of(_stored_for(stored, part)),
         }
-        slices.append((offset, inputs))
+        futures.append(runner.submit(score_partition_task, inputs))
         offset += len(part)
-    futures = [
-        runner.submit(score_partition_task, {**inputs, "top_k": settings.top_k})
-        for _, inputs in slices
-    ]
     parts = [future.result() for future in futures]
-    # a candidate's best pairs outside every posting's top K: explained where they live
     missing = unexplained(parts, len(candidates), len(pairs), settings.top_k)
-    bounds = [start for start, _ in slices]
-    wanted: dict[int, list[tuple[int, int]]] = {}
-    for ci, pj in missing:
-        wanted.setdefault(bisect_right(bounds, pj) - 1, []).append((ci, pj))
-    explaining = [
-        runner.submit(explain_task, {**slices[i][1], "wanted": wanted[i]}) for i in sorted(wanted)
-    ]
-    extra = {key: value for future in explaining for key, value in future.result().items()}
+    extra = explain_missing(runner, shared, scoring, pairs, stored, missing)
     scored = merge_partitions(parts, candidates, len(pairs), settings.top_k, context, extra)
     emit("score", f"{len(scored.matches)} matches ({scored.reused} explanations reused)", done=True)
     return scored
+
+
+def _stored_for(
+    stored: Sequence[StoredMatch], pairs: Sequence[tuple[Posting, Extraction]]
+) -> list[StoredMatch]:
+    """The stored matches of the postings in `pairs`."""
+    ids = {posting.id for posting, _ in pairs}
+    return [s for s in stored if s.match.posting_id in ids]
+
+
+def explain_missing(
+    runner: TaskRunner[Any],
+    shared: dict[str, Packed[Any]],
+    scoring: ScoringConfig,
+    pairs: list[tuple[Posting, Extraction]],
+    stored: Sequence[StoredMatch],
+    missing: list[tuple[int, int]],
+) -> dict[tuple[int, int], tuple[Match, bool]]:
+    """Explain the `missing` pairs (candidate index, posting index): one task per worker,
+    each with as many pairs and only the postings they name, by key.
+
+    A candidate's best postings cluster in no partition, so the pairs are cut evenly
+    (by posting, so that a task gets few postings), not by the partition they lie in.
+    """
+    chunks = split(sorted(missing, key=lambda pair: (pair[1], pair[0])), worker_count(runner))
+    futures = []
+    for chunk in chunks:
+        needed = sorted({pj for _, pj in chunk})
+        local = {pj: j for j, pj in enumerate(needed)}
+        some = [pairs[pj] for pj in needed]
+        inputs = {
+            **shared,
+            "pairs": Packed.of(some),
+            "config": scoring,
+            "stored": Packed.of(_stored_for(stored, some)),
+            "wanted": Packed.of([(ci, local[pj]) for ci, pj in chunk]),
+        }
+        futures.append((needed, runner.submit(explain_task, inputs)))
+    return {
+        (ci, needed[j]): value
+        for needed, future in futures
+        for (ci, j), value in future.result().items()
+    }

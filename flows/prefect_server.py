@@ -85,3 +85,14 @@ class TemporaryServer(SubprocessASGIServer):
             },
             preexec_fn=die_with_parent(),  # only prctl runs in the child
         )
+
+
+def current_api_url() -> str | None:
+    """The Prefect API this process's flow runs report to: `PREFECT_API_URL`, else the
+    temporary server of ephemeral mode once started (None before)."""
+    from prefect.settings import PREFECT_API_URL
+
+    if url := PREFECT_API_URL.value():
+        return str(url)
+    server = SubprocessASGIServer()  # the one Prefect's clients start and use (port None)
+    return server.api_url if server.server_process is not None else None

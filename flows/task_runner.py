@@ -5,7 +5,9 @@ scoring partitions) to the task runner `work_runner` picks from the settings:
 
 - `dask_address`: prefect-dask's `DaskTaskRunner` connected to a running scheduler;
 - `dask_workers`: a `DaskTaskRunner` that starts a `distributed.LocalCluster` of that many
-  worker processes (one thread each) for the run and stops it afterwards;
+  worker processes (one thread each) for the run and stops it afterwards; the workers
+  report their task runs to this process's Prefect API (in ephemeral mode each would
+  otherwise start a temporary Prefect server of its own, which nobody reads);
 - neither: Prefect's `ThreadPoolTaskRunner`, in the flow's own process.
 
 `cluster_problem` is the preflight check: one clear message, before anything is crawled,
@@ -36,6 +38,9 @@ def work_runner(settings: Settings) -> TaskRunner[Any]:
 
         if settings.dask_address:
             return DaskTaskRunner(address=settings.dask_address)
+        from flows.prefect_server import current_api_url
+
+        api_url = current_api_url()
         return DaskTaskRunner(
             cluster_class="distributed.LocalCluster",
             cluster_kwargs={
@@ -43,6 +48,7 @@ def work_runner(settings: Settings) -> TaskRunner[Any]:
                 "threads_per_worker": 1,
                 "processes": True,
                 "dashboard_address": ":0",
+                "env": {"PREFECT_API_URL": api_url} if api_url else {},
             },
         )
     from prefect.task_runners import ThreadPoolTaskRunner

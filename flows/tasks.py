@@ -5,19 +5,20 @@ machine, so it runs wherever the flow's task runner puts it (flows/task_runner.p
 the flow's process, or on any worker of a Dask cluster, which may be another machine.
 Caches named in the settings (`work_dir`: the crawl cache, the built spaCy pipelines)
 are per machine. Each unit is a thin wrapper around the room that does the work
-(crawlers, matcher); the business rules live there. The flow passes large inputs wrapped
-in `quote()` so that Prefect does not walk them looking for futures.
+(crawlers, matcher); the business rules live there. The flow passes large inputs
+`Packed`, so that neither Prefect nor Dask walks them object by object.
 """
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -36,6 +37,8 @@ from matcher.wire import WireError, parse_line
 if TYPE_CHECKING:
     from matcher.extract import Extractor
 
+T = TypeVar("T")
+
 #: Scores held at once per scoring block (postings x candidates, float64): 16 MiB, so a
 #: worker's memory does not grow with the number of candidates.
 BLOCK_CELLS = 2**21
@@ -45,10 +48,37 @@ _EXTRACTORS: dict[str, Extractor] = {}
 _EXTRACTORS_LOCK = threading.Lock()
 
 
+@dataclass(frozen=True, slots=True)
+class Packed(Generic[T]):
+    """A task's large input as one pickled blob, unpacked by the task.
+
+    Before a task runs, Prefect walks its parameters looking for futures to wait on, and
+    Dask names it by hashing them; both go object by object through a partition of
+    postings with their extractions, which cost the flow more CPU than the task itself
+    took on its worker (seconds per partition of a thousand postings). A blob is one
+    object to both; pickling it costs a few milliseconds.
+
+    >>> Packed.of([1, 2]).unpack()
+    [1, 2]
+    """
+
+    blob: bytes
+
+    @classmethod
+    def of(cls, value: T) -> Packed[T]:
+        """`value`, pickled."""
+        return cls(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def unpack(self) -> T:
+        """The value `of` was given."""
+        return pickle.loads(self.blob)  # packed by this flow, for its own tasks
+
+
 def _crawl_run_name() -> str:
     from prefect.runtime import task_run
 
-    sources = task_run.parameters.get("sources") or []
+    packed = task_run.parameters.get("sources")
+    sources = packed.unpack() if isinstance(packed, Packed) else []
     first = getattr(sources[0], "key", "source") if sources else "nothing"
     more = f"+{len(sources) - 1}" if len(sources) > 1 else ""
     prefix = "recrawl" if task_run.parameters.get("alone") else "crawl"
@@ -69,7 +99,7 @@ class CrawledPartition:
 
 @task(name="crawl-partition", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
 def crawl_partition_task(
-    settings: Settings, sources: list[Source], taxonomy_yaml: bytes, alone: bool = False
+    settings: Settings, sources: Packed[list[Source]], taxonomy_yaml: bytes, alone: bool = False
 ) -> CrawledPartition:
     """Crawl `sources` in one crawl process in a temporary directory; return what it gave.
 
@@ -84,9 +114,9 @@ def crawl_partition_task(
         taxonomy_path.write_bytes(taxonomy_yaml)
         local = settings.model_copy(update={"taxonomy_path": taxonomy_path})
         if alone:
-            results = {s.key: recrawl_source(local, s, out_dir) for s in sources}
+            results = {s.key: recrawl_source(local, s, out_dir) for s in sources.unpack()}
         else:
-            results = crawl_batch(local, sources, out_dir)
+            results = crawl_batch(local, sources.unpack(), out_dir)
         out = CrawledPartition(results)
         for key, result in results.items():
             read = read_postings(result.out_path) if result.out_path else ReadResult()
@@ -151,8 +181,8 @@ def warm_extractor(
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch_task(
-    taxonomy: Taxonomy,
-    postings: Sequence[Posting],
+    taxonomy: Packed[Taxonomy],
+    postings: Packed[Sequence[Posting]],
     batch_size: int,
     n_process: int,
     cache_dir: Path | None = None,
@@ -161,22 +191,23 @@ def extract_batch_task(
 
     The spaCy pipeline is built once per worker process (`cached_extractor`).
     """
-    if not postings:
+    batch = postings.unpack()
+    if not batch:
         return []
-    extractor = cached_extractor(taxonomy, cache_dir)
-    items = ((p.id, p.description_text, p.title) for p in postings)
+    extractor = cached_extractor(taxonomy.unpack(), cache_dir)
+    items = ((p.id, p.description_text, p.title) for p in batch)
     return list(extractor.extract_many(items, batch_size=batch_size, n_process=n_process))
 
 
 @task(name="score-partition", cache_policy=NO_CACHE)
 def score_partition_task(
-    candidates: Sequence[CandidateFacts],
-    pairs: Sequence[tuple[Posting, Extraction]],
+    candidates: Packed[list[CandidateFacts]],
+    pairs: Packed[list[tuple[Posting, Extraction]]],
     offset: int,
     config: ScoringConfig,
-    taxonomy: Taxonomy,
+    taxonomy: Packed[Taxonomy],
     top_k: int,
-    stored: Sequence[StoredMatch] = (),
+    stored: Packed[list[StoredMatch]],
 ) -> PartialScores:
     """Score every candidate against a partition of the open postings (starting at
     `offset` of all of them): its top K per candidate and per posting, explained.
@@ -184,37 +215,36 @@ def score_partition_task(
     A kept pair whose `stored` match was explained from the same inputs reuses that
     explanation; `matcher.scoring.topk.merge_partitions` joins the partitions.
     """
-    block = max(16, min(1024, BLOCK_CELLS // max(1, len(candidates))))
+    people = candidates.unpack()
+    block = max(16, min(1024, BLOCK_CELLS // max(1, len(people))))
     return score_partition(
-        list(candidates),
-        list(pairs),
+        people,
+        pairs.unpack(),
         config,
         top_k,
-        taxonomy=taxonomy,
+        taxonomy=taxonomy.unpack(),
         offset=offset,
         block=block,
-        stored=stored,
+        stored=stored.unpack(),
     )
 
 
 @task(name="explain", cache_policy=NO_CACHE)
 def explain_task(
-    candidates: Sequence[CandidateFacts],
-    pairs: Sequence[tuple[Posting, Extraction]],
-    offset: int,
+    candidates: Packed[list[CandidateFacts]],
+    pairs: Packed[list[tuple[Posting, Extraction]]],
     config: ScoringConfig,
-    taxonomy: Taxonomy,
-    stored: Sequence[StoredMatch],
-    wanted: Sequence[tuple[int, int]],
+    taxonomy: Packed[Taxonomy],
+    stored: Packed[list[StoredMatch]],
+    wanted: Packed[list[tuple[int, int]]],
 ) -> dict[tuple[int, int], tuple[Match, bool]]:
-    """Explain the `wanted` pairs (candidate index, global posting index) of a partition
-    of the open postings: the candidates' best pairs outside every posting's top K."""
+    """Explain the `wanted` pairs (candidate index, index in `pairs`): candidates' best
+    pairs outside every posting's top K, with whether each explanation was reused."""
     return explain_pairs(
-        list(candidates),
-        list(pairs),
-        wanted,
+        candidates.unpack(),
+        pairs.unpack(),
+        wanted.unpack(),
         config,
-        taxonomy=taxonomy,
-        offset=offset,
-        stored=stored,
+        taxonomy=taxonomy.unpack(),
+        stored=stored.unpack(),
     )

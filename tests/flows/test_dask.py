@@ -94,14 +94,41 @@ def _extractors_per_worker(cluster: DaskCluster) -> dict[str, int]:
         return {names[a]: n for a, n in client.run(count).items()}
 
 
+def _completed_task_runs(name: str) -> int:
+    """How many task runs named `name`-... the Prefect API holds as completed."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        TaskRunFilter,
+        TaskRunFilterName,
+        TaskRunFilterState,
+        TaskRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    runs = TaskRunFilter(
+        name=TaskRunFilterName(like_=f"{name}-"),
+        state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.COMPLETED])),
+    )
+    with get_client(sync_client=True) as client:
+        found = client.read_task_runs(
+            task_run_filter=runs, sort=TaskRunSort.EXPECTED_START_TIME_DESC, limit=200
+        )
+    return len(found)
+
+
 def test_a_two_worker_cluster_builds_the_same_warehouse(
     board: DemoBoard, cluster: DaskCluster, flow_settings: Settings, repo_root: Path
 ) -> None:
     local, local_summary = _nightly(flow_settings, "local", repo_root)
+    before = _completed_task_runs("extract-batch")
     remote, remote_summary = _nightly(
         flow_settings, "cluster", repo_root, dask_address=cluster.address
     )
     one, one_summary = _nightly(flow_settings, "one-worker", repo_root, dask_workers=1)
+    # the workers' task runs are on the flow's Prefect server: a batch per worker, then
+    # the local cluster's one worker's batch
+    assert _completed_task_runs("extract-batch") == before + 2 + 1
 
     expected = _tables(local)
     assert len(expected["postings"]) == DEMO_KEPT

@@ -52,3 +52,29 @@ def test_split_keeps_order_and_sizes_within_one() -> None:
         assert [x for p in pieces for x in p] == items
         assert len(pieces) == min(parts, 103)
         assert max(map(len, pieces)) - min(map(len, pieces)) <= 1
+
+
+def test_a_local_clusters_workers_report_to_this_process_prefect_api() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    url = f"http://127.0.0.1:{free_port()}/api"
+    with temporary_settings(updates={PREFECT_API_URL: url}):
+        local = work_runner(Settings(dask_workers=2))
+    assert local.cluster_kwargs["env"] == {"PREFECT_API_URL": url}
+
+
+@pytest.mark.slow
+def test_in_ephemeral_mode_the_workers_get_the_temporary_servers_url() -> None:
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    from flows.prefect_server import TemporaryServer, current_api_url
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        server = TemporaryServer()  # the one Prefect's clients use in ephemeral mode
+        if server.server_process is None:
+            assert current_api_url() is None
+            assert work_runner(Settings(dask_workers=1)).cluster_kwargs["env"] == {}
+            server.start()
+        assert current_api_url() == server.api_url
+        env = work_runner(Settings(dask_workers=1)).cluster_kwargs["env"]
+    assert env == {"PREFECT_API_URL": server.api_url}
