@@ -88,7 +88,8 @@ def crawl_partitions(
 
 def batch_count(total: int, workers: int, size: int) -> int:
     """How many batches of at most `size` to cut `total` postings in for `workers`: a
-    multiple of `workers`, so that every worker gets as many batches (of near-equal size).
+    multiple of `workers`, so that every worker gets as many batches (of near-equal size)
+    and none waits for the last one.
 
     >>> batch_count(1500, 2, 500), batch_count(6672, 2, 500), batch_count(10, 4, 500)
     (4, 14, 4)
@@ -143,10 +144,12 @@ def score_open(
     settings: Settings,
     stored: Sequence[StoredMatch],
 ) -> Scored:
-    """Score every candidate against every open posting: one partition of the postings per
-    worker (its top K per posting explained there), then the candidates' best pairs that
-    no posting's top K holds explained (`explain_missing`), merged into the result of one
-    pass (matcher/scoring/topk.py)."""
+    """Score every candidate against every open posting, merged into the result of one
+    pass (matcher/scoring/topk.py): partitions of the postings (one in this process;
+    `batch_count` of `score_task_size` on a cluster, so that a worker that finishes early
+    takes the next and results come back while others run), each explaining its top K
+    per posting, then the candidates' best pairs that no posting's top K holds
+    (`explain_missing`)."""
     context = context_hash(taxonomy, scoring)
     if not candidates or not pairs:
         emit("score", "no candidates or no open postings to score", done=True)
@@ -155,7 +158,9 @@ def score_open(
     shared = {"candidates": Packed.of(candidates), "taxonomy": Packed.of(taxonomy)}
     futures = []
     offset = 0
-    for part in split(pairs, worker_count(runner)):
+    local = in_process(settings)
+    count = 1 if local else batch_count(len(pairs), worker_count(runner), settings.score_task_size)
+    for part in split(pairs, count):
         inputs = {
             **shared,
             "pairs": Packed.of(part),

@@ -94,8 +94,10 @@ class Settings(BaseSettings):
     dask_workers: int | None = Field(default=None, ge=1)
     # seconds to wait for the scheduler in the preflight check
     dask_connect_timeout_s: float = Field(default=10.0, gt=0)
-    # postings per extraction task on a cluster
+    # postings per extraction task, and per scoring partition (which carries every
+    # candidate), on a cluster; the count of each is a multiple of the workers
     extract_task_size: int = Field(default=2000, ge=1)
+    score_task_size: int = Field(default=1000, ge=1)
     log_level: str = "INFO"
     # match alerts (flows/alerts.py, docs/profile.md)
     # a match whose score rose by at least this many points is an "improved" event

@@ -330,7 +330,8 @@ def merge_partitions(
     Per posting, each partition's top K is final; per candidate, the top K of the union
     of the partitions' top K (ties to the lower posting index, as in one pass), explained
     by the partitions or in `explained` (the `unexplained` pairs). `rank` is the match's
-    place among the candidate's kept matches (1 = best); ordered by candidate, then rank.
+    place among the candidate's kept matches (1 = best), set on the partitions' own
+    `Match` objects (a pair is kept once); ordered by candidate, then rank.
     """
     parts = list(parts)
     out = Scored([], context, {c.candidate_id: profile_hash(c) for c in candidates})
@@ -345,7 +346,7 @@ def merge_partitions(
         match, was_reused = matches[ci, pj]
         out.reused += was_reused
         out.explained += not was_reused
-        by_cand.setdefault(ci, []).append(replace(match))
+        by_cand.setdefault(ci, []).append(match)
     for ci in sorted(by_cand):
         ranked = sorted(by_cand[ci], key=lambda m: (-m.score, m.posting_id))
         for rank, match in enumerate(ranked, start=1):

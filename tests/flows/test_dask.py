@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from crawlers.demo_board import DemoBoard
 from flows.candidates import add_candidate
 from flows.cli import app
+from flows.partitions import batch_count
 from flows.progress import ProgressEvent, listening
 from flows.settings import Settings
 from tests.flows.dask_cluster import DaskCluster, dask_cluster
@@ -122,13 +123,27 @@ def test_a_two_worker_cluster_builds_the_same_warehouse(
 ) -> None:
     local, local_summary = _nightly(flow_settings, "local", repo_root)
     before = _completed_task_runs("extract-batch")
+    before_scoring = _completed_task_runs("score-partition")
     remote, remote_summary = _nightly(
         flow_settings, "cluster", repo_root, dask_address=cluster.address
     )
-    one, one_summary = _nightly(flow_settings, "one-worker", repo_root, dask_workers=1)
-    # the workers' task runs are on the flow's Prefect server: a batch per worker, then
-    # the local cluster's one worker's batch
-    assert _completed_task_runs("extract-batch") == before + 2 + 1
+    # small tasks: many extraction batches and scoring partitions merged
+    one, one_summary = _nightly(
+        flow_settings,
+        "one-worker",
+        repo_root,
+        dask_workers=1,
+        extract_task_size=9,
+        score_task_size=7,
+    )
+    # the workers' task runs are on the flow's Prefect server: a batch per worker of the
+    # cluster, then the local cluster's batches of 9
+    extracted = one_summary["stage_counts"]["extract"]["extracted"]
+    batches = batch_count(extracted, 1, 9)
+    assert batches > 5
+    assert _completed_task_runs("extract-batch") == before + 2 + batches
+    partitions = 2 + batch_count(DEMO_KEPT, 1, 7)
+    assert _completed_task_runs("score-partition") == before_scoring + partitions
 
     expected = _tables(local)
     assert len(expected["postings"]) == DEMO_KEPT
