@@ -145,7 +145,12 @@ def main() -> None:
     parser.add_argument("--candidates", type=int, default=1_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--top", type=int, default=20)
-    parser.add_argument("--task-size", type=int, default=500, help="postings per extract task")
+    parser.add_argument(
+        "--task-size",
+        type=int,
+        default=BASE.extract_task_size,
+        help="postings per extraction task (default: the setting's default)",
+    )
     args = parser.parse_args()
 
     configure_prefect(BASE, log_level="WARNING")

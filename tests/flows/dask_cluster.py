@@ -2,9 +2,7 @@
 
 Each process gets its own process group, its log in a file, and is stopped (SIGTERM,
 then SIGKILL) when the block ends, even when the test fails. Workers run without a
-nanny, so a worker that is killed stays dead (its tasks go to the others). As
-docs/scaling.md asks, the workers report their task runs to the Prefect API the tests
-use (`PREFECT_API_URL`).
+nanny, so a worker that is killed stays dead (its tasks go to the others).
 """
 
 from __future__ import annotations
@@ -46,11 +44,7 @@ class DaskCluster:
 
 
 def _start(args: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
-    from flows.prefect_server import current_api_url
-
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
-    if api_url := current_api_url():
-        env["PREFECT_API_URL"] = api_url
     with log.open("wb") as out:
         return subprocess.Popen(
             [str(DASK), *args],
