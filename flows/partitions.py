@@ -25,7 +25,7 @@ from flows.settings import Settings
 from flows.task_runner import in_process, split, worker_count
 from flows.tasks import (
     CrawledPartition,
-    Packed,
+    Opaque,
     crawl_partition_task,
     explain_task,
     extract_batch_task,
@@ -63,7 +63,7 @@ def crawl_partitions(
             crawl_partition_task,
             {
                 "settings": settings,
-                "sources": Packed.of(list(part)),
+                "sources": Opaque(list(part)),
                 "taxonomy_yaml": taxonomy_yaml,
                 "alone": alone,
             },
@@ -112,13 +112,13 @@ def extract_fresh(
     local = in_process(settings)
     count = 1 if local else batch_count(total, worker_count(runner), settings.extract_task_size)
     emit("extract", f"extracting {total} postings in {count} batches", completed=0, total=total)
-    packed_taxonomy = Packed.of(taxonomy)
+    taxonomy_box = Opaque(taxonomy)
     futures = [
         runner.submit(
             extract_batch_task,
             {
-                "taxonomy": packed_taxonomy,
-                "postings": Packed.of(batch),
+                "taxonomy": taxonomy_box,
+                "postings": Opaque(batch),
                 "batch_size": settings.extract_batch_size,
                 # spaCy's own processes cannot start inside a Dask worker (a daemon)
                 "n_process": settings.extract_n_process if local else 1,
@@ -155,7 +155,7 @@ def score_open(
         emit("score", "no candidates or no open postings to score", done=True)
         return Scored([], context)
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
-    shared = {"candidates": Packed.of(candidates), "taxonomy": Packed.of(taxonomy)}
+    shared = {"candidates": Opaque(candidates), "taxonomy": Opaque(taxonomy)}
     futures = []
     offset = 0
     local = in_process(settings)
@@ -163,11 +163,11 @@ def score_open(
     for part in split(pairs, count):
         inputs = {
             **shared,
-            "pairs": Packed.of(part),
+            "pairs": Opaque(part),
             "offset": offset,
             "config": scoring,
             "top_k": settings.top_k,
-            "stored": Packed.of(_stored_for(stored, part)),
+            "stored": Opaque(_stored_for(stored, part)),
         }
         futures.append(runner.submit(score_partition_task, inputs))
         offset += len(part)
@@ -189,7 +189,7 @@ def _stored_for(
 
 def explain_missing(
     runner: TaskRunner[Any],
-    shared: dict[str, Packed[Any]],
+    shared: dict[str, Opaque[Any]],
     scoring: ScoringConfig,
     pairs: list[tuple[Posting, Extraction]],
     stored: Sequence[StoredMatch],
@@ -209,10 +209,10 @@ def explain_missing(
         some = [pairs[pj] for pj in needed]
         inputs = {
             **shared,
-            "pairs": Packed.of(some),
+            "pairs": Opaque(some),
             "config": scoring,
-            "stored": Packed.of(_stored_for(stored, some)),
-            "wanted": Packed.of([(ci, local[pj]) for ci, pj in chunk]),
+            "stored": Opaque(_stored_for(stored, some)),
+            "wanted": Opaque([(ci, local[pj]) for ci, pj in chunk]),
         }
         futures.append((needed, runner.submit(explain_task, inputs)))
     return {

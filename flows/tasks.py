@@ -5,21 +5,21 @@ machine, so it runs wherever the flow's task runner puts it (flows/task_runner.p
 the flow's process, or on any worker of a Dask cluster, which may be another machine.
 Caches named in the settings (`work_dir`: the crawl cache, the built spaCy pipelines)
 are per machine. Each unit is a thin wrapper around the room that does the work
-(crawlers, matcher); the business rules live there. The flow passes large inputs
-`Packed`, so that neither Prefect nor Dask walks them object by object.
+(crawlers, matcher); the business rules live there. The flow passes large inputs in an
+`Opaque` box, so that neither Prefect nor Dask walks them object by object.
 """
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import tempfile
 import threading
-from collections.abc import Sequence
+import uuid
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
@@ -49,42 +49,62 @@ _EXTRACTORS: dict[str, Extractor] = {}
 _EXTRACTORS_LOCK = threading.Lock()
 
 
-@dataclass(frozen=True, slots=True)
-class Packed(Generic[T]):
-    """A task's large input as one pickled blob, unpacked by the task.
+class Opaque(Generic[T]):
+    """A task's large input, which Prefect and Dask pass on without looking inside.
 
     Before a task runs, Prefect walks its parameters looking for futures to wait on, and
-    Dask names it by hashing them; both go object by object through a partition of
-    postings with their extractions, which cost the flow more CPU than the task itself
-    took on its worker (seconds per partition of a thousand postings). A blob is one
-    object to both, and Dask's name for it is a digest of the blob (`__dask_tokenize__`,
-    Dask's protocol for this); pickling it costs milliseconds.
+    Dask names it by hashing them; both go object by object through lists, dicts,
+    dataclasses and models, which for a partition of postings with their extractions
+    cost the flow more CPU than the task itself took on its worker (seconds per
+    partition of a thousand postings). An `Opaque` is one object to both: Prefect does
+    not walk a plain object, and Dask names it by `__dask_tokenize__` (Dask's protocol
+    for this: a token made once, kept by copies). In the flow's own process the task
+    reads the very value. Sent to a worker, it travels as one pickled blob, made once
+    and unpickled by the task's first `.value`, so Dask's scheduler, which unpickles
+    and re-pickles every task it receives, handles bytes, not postings.
 
-    >>> Packed.of([1, 2]).unpack()
-    [1, 2]
+    >>> import pickle
+    >>> box = Opaque([1, 2])
+    >>> box.value, pickle.loads(pickle.dumps(box)).value
+    ([1, 2], [1, 2])
     """
 
-    blob: bytes
+    __slots__ = ("_blob", "_token", "_value")
 
-    @classmethod
-    def of(cls, value: T) -> Packed[T]:
-        """`value`, pickled."""
-        return cls(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def __init__(self, value: T) -> None:
+        self._value: T | None = value
+        self._blob: bytes | None = None
+        self._token = uuid.uuid4().hex
+
+    @property
+    def value(self) -> T:
+        """The boxed value (unpickled on first use in a copy)."""
+        if self._value is None and self._blob is not None:
+            self._value = pickle.loads(self._blob)  # pickled by `__reduce__` in this flow
+        return cast("T", self._value)
+
+    def __reduce__(self) -> tuple[Callable[[str, bytes], Opaque[T]], tuple[str, bytes]]:
+        if self._blob is None:
+            self._blob = pickle.dumps(self._value, protocol=pickle.HIGHEST_PROTOCOL)
+        return _opaque_copy, (self._token, self._blob)
 
     def __dask_tokenize__(self) -> str:
-        """What Dask hashes to name a task that takes this: the blob's digest."""
-        return hashlib.sha1(self.blob).hexdigest()
+        """Dask's name for this input: the same for this box and its copies."""
+        return self._token
 
-    def unpack(self) -> T:
-        """The value `of` was given."""
-        return pickle.loads(self.blob)  # packed by this flow, for its own tasks
+
+def _opaque_copy(token: str, blob: bytes) -> Opaque[Any]:
+    """An `Opaque` unpickled: it holds the blob until its value is read."""
+    box: Opaque[Any] = Opaque(None)
+    box._token, box._blob = token, blob
+    return box
 
 
 def _crawl_run_name() -> str:
     from prefect.runtime import task_run
 
-    packed = task_run.parameters.get("sources")
-    sources = packed.unpack() if isinstance(packed, Packed) else []
+    box = task_run.parameters.get("sources")
+    sources = box.value if isinstance(box, Opaque) else []
     first = getattr(sources[0], "key", "source") if sources else "nothing"
     more = f"+{len(sources) - 1}" if len(sources) > 1 else ""
     prefix = "recrawl" if task_run.parameters.get("alone") else "crawl"
@@ -105,7 +125,7 @@ class CrawledPartition:
 
 @task(name="crawl-partition", task_run_name=_crawl_run_name, cache_policy=NO_CACHE)
 def crawl_partition_task(
-    settings: Settings, sources: Packed[list[Source]], taxonomy_yaml: bytes, alone: bool = False
+    settings: Settings, sources: Opaque[list[Source]], taxonomy_yaml: bytes, alone: bool = False
 ) -> CrawledPartition:
     """Crawl `sources` in one crawl process in a temporary directory; return what it gave.
 
@@ -120,9 +140,9 @@ def crawl_partition_task(
         taxonomy_path.write_bytes(taxonomy_yaml)
         local = settings.model_copy(update={"taxonomy_path": taxonomy_path})
         if alone:
-            results = {s.key: recrawl_source(local, s, out_dir) for s in sources.unpack()}
+            results = {s.key: recrawl_source(local, s, out_dir) for s in sources.value}
         else:
-            results = crawl_batch(local, sources.unpack(), out_dir)
+            results = crawl_batch(local, sources.value, out_dir)
         out = CrawledPartition(results)
         for key, result in results.items():
             read = read_postings(result.out_path) if result.out_path else ReadResult()
@@ -187,8 +207,8 @@ def warm_extractor(
 
 @task(name="extract-batch", cache_policy=NO_CACHE)
 def extract_batch_task(
-    taxonomy: Packed[Taxonomy],
-    postings: Packed[Sequence[Posting]],
+    taxonomy: Opaque[Taxonomy],
+    postings: Opaque[Sequence[Posting]],
     batch_size: int,
     n_process: int,
     cache_dir: Path | None = None,
@@ -197,23 +217,23 @@ def extract_batch_task(
 
     The spaCy pipeline is built once per worker process (`cached_extractor`).
     """
-    batch = postings.unpack()
+    batch = postings.value
     if not batch:
         return []
-    extractor = cached_extractor(taxonomy.unpack(), cache_dir)
+    extractor = cached_extractor(taxonomy.value, cache_dir)
     items = ((p.id, p.description_text, p.title) for p in batch)
     return list(extractor.extract_many(items, batch_size=batch_size, n_process=n_process))
 
 
 @task(name="score-partition", cache_policy=NO_CACHE)
 def score_partition_task(
-    candidates: Packed[list[CandidateFacts]],
-    pairs: Packed[list[tuple[Posting, Extraction]]],
+    candidates: Opaque[list[CandidateFacts]],
+    pairs: Opaque[list[tuple[Posting, Extraction]]],
     offset: int,
     config: ScoringConfig,
-    taxonomy: Packed[Taxonomy],
+    taxonomy: Opaque[Taxonomy],
     top_k: int,
-    stored: Packed[list[StoredMatch]],
+    stored: Opaque[list[StoredMatch]],
 ) -> PartialScores:
     """Score every candidate against a partition of the open postings (starting at
     `offset` of all of them): its top K per candidate and per posting, explained.
@@ -221,36 +241,36 @@ def score_partition_task(
     A kept pair whose `stored` match was explained from the same inputs reuses that
     explanation; `matcher.scoring.topk.merge_partitions` joins the partitions.
     """
-    people = candidates.unpack()
+    people = candidates.value
     block = max(16, min(1024, BLOCK_CELLS // max(1, len(people))))
     return score_partition(
         people,
-        pairs.unpack(),
+        pairs.value,
         config,
         top_k,
-        taxonomy=taxonomy.unpack(),
+        taxonomy=taxonomy.value,
         offset=offset,
         block=block,
-        stored=stored.unpack(),
+        stored=stored.value,
     )
 
 
 @task(name="explain", cache_policy=NO_CACHE)
 def explain_task(
-    candidates: Packed[list[CandidateFacts]],
-    pairs: Packed[list[tuple[Posting, Extraction]]],
+    candidates: Opaque[list[CandidateFacts]],
+    pairs: Opaque[list[tuple[Posting, Extraction]]],
     config: ScoringConfig,
-    taxonomy: Packed[Taxonomy],
-    stored: Packed[list[StoredMatch]],
-    wanted: Packed[list[tuple[int, int]]],
+    taxonomy: Opaque[Taxonomy],
+    stored: Opaque[list[StoredMatch]],
+    wanted: Opaque[list[tuple[int, int]]],
 ) -> dict[tuple[int, int], tuple[Match, bool]]:
     """Explain the `wanted` pairs (candidate index, index in `pairs`): candidates' best
     pairs outside every posting's top K, with whether each explanation was reused."""
     return explain_pairs(
-        candidates.unpack(),
-        pairs.unpack(),
-        wanted.unpack(),
+        candidates.value,
+        pairs.value,
+        wanted.value,
         config,
-        taxonomy=taxonomy.unpack(),
-        stored=stored.unpack(),
+        taxonomy=taxonomy.value,
+        stored=stored.value,
     )

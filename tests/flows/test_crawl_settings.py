@@ -41,13 +41,13 @@ def test_scrapy_settings_pass_the_configured_taxonomy(repo_root: Path, tmp_path:
 def test_cli_and_nightly_crawl_the_same_with_the_configured_taxonomy(
     repo_root: Path, tmp_path: Path
 ) -> None:
-    from flows.tasks import Packed, crawl_partition_task
+    from flows.tasks import Opaque, crawl_partition_task
 
     taxonomy = _taxonomy_with_extra_title(repo_root, tmp_path)
     settings = Settings(taxonomy_path=taxonomy, work_dir=tmp_path / "out", crawl_retries=0)
     with DemoBoard() as board:
         sources = board.sources()
-        nightly = crawl_partition_task.fn(settings, Packed.of(sources), taxonomy.read_bytes())
+        nightly = crawl_partition_task.fn(settings, Opaque(sources), taxonomy.read_bytes())
         sources_yaml = board.write_sources_yaml(tmp_path / "sources.yaml")
         out = tmp_path / "cli.jsonl"
         env = {
