@@ -88,20 +88,27 @@ def crawl_env(base: Mapping[str, str]) -> dict[str, str]:
 
 
 def stop_group(
-    pid: int,
-    wait: Callable[[float], int | None],
+    proc: subprocess.Popen[bytes],
     grace_s: float = GRACE_S,
     first: signal.Signals = signal.SIGTERM,
 ) -> None:
-    """Send `first` (SIGTERM: Scrapy closes cleanly) to the process group `pid`, then
-    SIGKILL if `wait(grace_s)` says it is still running."""
+    """Send `first` (SIGTERM: Scrapy closes cleanly) to the process group of `proc` (its
+    leader), then SIGKILL if it still runs after `grace_s`."""
     for sig, seconds in ((first, grace_s), (signal.SIGKILL, 5.0)):
         try:
-            os.killpg(pid, sig)
+            os.killpg(proc.pid, sig)
         except ProcessLookupError:
             return
-        if wait(seconds) is not None:
+        if exit_status(proc, seconds) is not None:
             return
+
+
+def exit_status(proc: subprocess.Popen[bytes], seconds: float) -> int | None:
+    """`proc`'s exit status once it ends within `seconds`; None while it runs."""
+    try:
+        return proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return None
 
 
 _EXC_LINE_RE = re.compile(r"^[\w.]*(?:Error|Exception|Exit): .+")
@@ -117,16 +124,6 @@ def _log_tail(log_path: Path, lines: int = 3) -> str:
         if _EXC_LINE_RE.match(line.strip()):
             return line.strip()
     return " | ".join(line.strip() for line in text[-lines:])
-
-
-def _wait(proc: subprocess.Popen[bytes]) -> Callable[[float], int | None]:
-    def wait(seconds: float) -> int | None:
-        try:
-            return proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-
-    return wait
 
 
 def crawl(
@@ -206,16 +203,15 @@ def _run_child(spec_path: Path, log_path: Path, hard_timeout: float) -> tuple[in
     except OSError as exc:
         log_path.write_text(f"OSError: cannot start the crawl process: {exc}\n")
         return None, False
-    wait = _wait(proc)
     try:
-        status = wait(hard_timeout)
+        status = exit_status(proc, hard_timeout)
     except BaseException:  # this process is being stopped (SIGTERM, Ctrl-C): so is the crawl
-        stop_group(proc.pid, wait, grace_s=STOP_GRACE_S)
+        stop_group(proc, grace_s=STOP_GRACE_S)
         raise
     if status is not None:
         return status, False
-    stop_group(proc.pid, wait)
-    return wait(0), True
+    stop_group(proc)
+    return exit_status(proc, 0), True
 
 
 def _finish(

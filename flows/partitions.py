@@ -97,20 +97,26 @@ def batch_count(total: int, workers: int, size: int) -> int:
     return workers * math.ceil(total / (workers * size))
 
 
+def task_count(runner: TaskRunner[Any], settings: Settings, total: int, size: int) -> int:
+    """How many tasks to cut `total` postings in: one in this process (its tasks would
+    share one interpreter), `batch_count` of `size` on a cluster."""
+    if in_process(settings):
+        return 1
+    return batch_count(total, worker_count(runner), size)
+
+
 def extract_fresh(
     runner: TaskRunner[Any], taxonomy: Taxonomy, fresh: list[Posting], settings: Settings
 ) -> list[Extraction]:
     """Extract the new or changed postings in batches, one task each; in their order.
 
-    In this process, one batch (its tasks would share one interpreter); on a cluster,
-    `batch_count` batches.
+    `task_count` batches of `extract_task_size`.
     """
     total = len(fresh)
     if not fresh:
         emit("extract", "nothing new or changed to extract", completed=0, total=0, done=True)
         return []
-    local = in_process(settings)
-    count = 1 if local else batch_count(total, worker_count(runner), settings.extract_task_size)
+    count = task_count(runner, settings, total, settings.extract_task_size)
     emit("extract", f"extracting {total} postings in {count} batches", completed=0, total=total)
     taxonomy_box = Opaque(taxonomy)
     futures = [
@@ -121,7 +127,7 @@ def extract_fresh(
                 "postings": Opaque(batch),
                 "batch_size": settings.extract_batch_size,
                 # spaCy's own processes cannot start inside a Dask worker (a daemon)
-                "n_process": settings.extract_n_process if local else 1,
+                "n_process": settings.extract_n_process if in_process(settings) else 1,
                 "cache_dir": settings.nlp_cache_dir,
             },
         )
@@ -145,9 +151,9 @@ def score_open(
     stored: Sequence[StoredMatch],
 ) -> Scored:
     """Score every candidate against every open posting, merged into the result of one
-    pass (matcher/scoring/topk.py): partitions of the postings (one in this process;
-    `batch_count` of `score_task_size` on a cluster, so that a worker that finishes early
-    takes the next and results come back while others run), each explaining its top K
+    pass (matcher/scoring/topk.py): `task_count` partitions of the postings (on a
+    cluster, several a worker: one that finishes early takes the next, and results come
+    back while others run), each explaining its top K
     per posting, then the candidates' best pairs that no posting's top K holds
     (`explain_missing`)."""
     context = context_hash(taxonomy, scoring)
@@ -156,10 +162,10 @@ def score_open(
         return Scored([], context)
     emit("score", f"scoring {len(candidates)} candidates x {len(pairs)} postings")
     shared = {"candidates": Opaque(candidates), "taxonomy": Opaque(taxonomy)}
+    by_posting = _by_posting(stored)
     futures = []
     offset = 0
-    local = in_process(settings)
-    count = 1 if local else batch_count(len(pairs), worker_count(runner), settings.score_task_size)
+    count = task_count(runner, settings, len(pairs), settings.score_task_size)
     for part in split(pairs, count):
         inputs = {
             **shared,
@@ -167,24 +173,31 @@ def score_open(
             "offset": offset,
             "config": scoring,
             "top_k": settings.top_k,
-            "stored": Opaque(_stored_for(stored, part)),
+            "stored": Opaque(_stored_for(by_posting, part)),
         }
         futures.append(runner.submit(score_partition_task, inputs))
         offset += len(part)
     parts = [future.result() for future in futures]
     missing = unexplained(parts, len(candidates), len(pairs), settings.top_k)
-    extra = explain_missing(runner, shared, scoring, pairs, stored, missing)
+    extra = explain_missing(runner, shared, scoring, pairs, by_posting, missing)
     scored = merge_partitions(parts, candidates, len(pairs), settings.top_k, context, extra)
     emit("score", f"{len(scored.matches)} matches ({scored.reused} explanations reused)", done=True)
     return scored
 
 
+def _by_posting(stored: Sequence[StoredMatch]) -> dict[str, list[StoredMatch]]:
+    """The stored matches by posting id (looked up once per partition)."""
+    out: dict[str, list[StoredMatch]] = {}
+    for row in stored:
+        out.setdefault(row.match.posting_id, []).append(row)
+    return out
+
+
 def _stored_for(
-    stored: Sequence[StoredMatch], pairs: Sequence[tuple[Posting, Extraction]]
+    by_posting: dict[str, list[StoredMatch]], pairs: Sequence[tuple[Posting, Extraction]]
 ) -> list[StoredMatch]:
     """The stored matches of the postings in `pairs`."""
-    ids = {posting.id for posting, _ in pairs}
-    return [s for s in stored if s.match.posting_id in ids]
+    return [row for posting, _ in pairs for row in by_posting.get(posting.id, ())]
 
 
 def explain_missing(
@@ -192,7 +205,7 @@ def explain_missing(
     shared: dict[str, Opaque[Any]],
     scoring: ScoringConfig,
     pairs: list[tuple[Posting, Extraction]],
-    stored: Sequence[StoredMatch],
+    by_posting: dict[str, list[StoredMatch]],
     missing: list[tuple[int, int]],
 ) -> dict[tuple[int, int], tuple[Match, bool]]:
     """Explain the `missing` pairs (candidate index, posting index): one task per worker,
@@ -205,14 +218,14 @@ def explain_missing(
     futures = []
     for chunk in chunks:
         needed = sorted({pj for _, pj in chunk})
-        local = {pj: j for j, pj in enumerate(needed)}
+        index = {pj: j for j, pj in enumerate(needed)}
         some = [pairs[pj] for pj in needed]
         inputs = {
             **shared,
             "pairs": Opaque(some),
             "config": scoring,
-            "stored": Opaque(_stored_for(stored, some)),
-            "wanted": Opaque([(ci, local[pj]) for ci, pj in chunk]),
+            "stored": Opaque(_stored_for(by_posting, some)),
+            "wanted": Opaque([(ci, index[pj]) for ci, pj in chunk]),
         }
         futures.append((needed, runner.submit(explain_task, inputs)))
     return {

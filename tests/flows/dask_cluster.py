@@ -60,19 +60,9 @@ def _start(args: list[str], log: Path, cwd: Path) -> subprocess.Popen[bytes]:
 def _stopper(proc: subprocess.Popen[bytes]):  # type: ignore[no-untyped-def]
     def stop() -> None:
         if proc.poll() is None:
-            stop_group(proc.pid, _waiter(proc), grace_s=10.0)
+            stop_group(proc, grace_s=10.0)
 
     return stop
-
-
-def _waiter(proc: subprocess.Popen[bytes]):  # type: ignore[no-untyped-def]
-    def wait(seconds: float) -> int | None:
-        try:
-            return proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-
-    return wait
 
 
 @contextmanager

@@ -34,14 +34,7 @@ def free_port() -> int:
 
 def stop_group(proc: subprocess.Popen[bytes], grace_s: float = 15.0) -> None:
     """SIGINT the process group (Prefect stops cleanly), SIGKILL it after `grace_s`."""
-
-    def wait(seconds: float) -> int | None:
-        try:
-            return proc.wait(timeout=seconds)
-        except subprocess.TimeoutExpired:
-            return None
-
-    stop_process_group(proc.pid, wait, grace_s, first=signal.SIGINT)
+    stop_process_group(proc, grace_s, first=signal.SIGINT)
 
 
 @dataclass
